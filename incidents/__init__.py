@@ -1,0 +1,1 @@
+"""Incidents: intake, the status workflow, roles, the timeline and attachments."""

@@ -1,0 +1,3 @@
+"""Incident API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Customer-facing hotline pages: intake form, own incidents."""

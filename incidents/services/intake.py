@@ -1,0 +1,193 @@
+"""Intake: create an incident from the hotline form, the API, a phone call or an alert."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import clock
+from incidents.models import Channel, Incident, Severity, TimelineEntry
+from incidents.services.attachments import attachment_add, validate_upload
+from incidents.services.keys import format_key, next_incident_number
+from incidents.services.timeline import timeline_add
+from retainer.models import Contract, Customer, Product, Service
+from retainer.selectors import contract_active_for
+
+
+def response_due(*, reported_at: datetime, severity: int, contract: Contract | None) -> datetime:
+    """Return when the response SLO expires for an incident reported at ``reported_at``."""
+    if contract is not None:
+        return reported_at + contract.response_target(severity)
+    return reported_at + timedelta(minutes=settings.HOTLINE_DEFAULT_RESPONSE_MINUTES)
+
+
+def _validate_times(
+    errors: dict[str, list[str]],
+    *,
+    impact_started_at: datetime | None,
+    detected_at: datetime | None,
+    now: datetime,
+) -> None:
+    for field, value in (("impact_started_at", impact_started_at), ("detected_at", detected_at)):
+        if value is not None and timezone.is_naive(value):
+            errors.setdefault(field, []).append(_("Give the time with its time zone."))
+        elif value is not None and value > now + timedelta(minutes=5):
+            errors.setdefault(field, []).append(_("This time is in the future."))
+    if impact_started_at and detected_at and detected_at < impact_started_at:
+        errors.setdefault("detected_at", []).append(
+            _("Detection cannot be earlier than the start of the impact.")
+        )
+
+
+def _validate_catalogue(
+    errors: dict[str, list[str]],
+    *,
+    customer: Customer,
+    service: Service | None,
+    products: Sequence[Product],
+    contract: Contract | None,
+) -> None:
+    if service is not None and service.customer_id not in (None, customer.pk):
+        errors.setdefault("service", []).append(_("This service belongs to another customer."))
+    if any(product.customer_id != customer.pk for product in products):
+        errors.setdefault("products", []).append(_("A product belongs to another customer."))
+    if contract is not None and contract.customer_id != customer.pk:
+        errors.setdefault("contract", []).append(_("This contract belongs to another customer."))
+
+
+def _validate(fields: dict[str, Any], *, now: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (fields["summary"] or "").strip():
+        errors["summary"] = [_("Say in one line what the emergency is.")]
+    if fields["severity"] not in Severity.values:
+        errors["severity"] = [_("Choose a severity from 1 (critical) to 4 (low).")]
+    if fields["channel"] not in Channel.values:
+        errors["channel"] = [_("Unknown intake channel.")]
+    if fields["customer"] is None:
+        errors["customer"] = [_("Choose the customer.")]
+    else:
+        _validate_catalogue(
+            errors,
+            customer=fields["customer"],
+            service=fields["service"],
+            products=fields["products"],
+            contract=fields["contract"],
+        )
+    _validate_times(
+        errors,
+        impact_started_at=fields["impact_started_at"],
+        detected_at=fields["detected_at"],
+        now=now,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    actor: Any,
+    customer: Customer | None,
+    summary: str,
+    severity: int,
+    channel: str,
+    description: str = "",
+    service: Service | None = None,
+    products: Iterable[Product] = (),
+    contract: Contract | None = None,
+    reporter: Any = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    impact_started_at: datetime | None = None,
+    detected_at: datetime | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
+) -> Incident:
+    """Validate everything, then create the incident, its first timeline entry and files.
+
+    Nothing is written when any field is invalid. The contract defaults to the customer's
+    active contract at reporting time; the response SLO deadline is fixed here.
+    """
+    now = clock.resolve(now)
+    products = list(products)
+    fields = {
+        "summary": summary,
+        "severity": severity,
+        "channel": channel,
+        "customer": customer,
+        "service": service,
+        "products": products,
+        "contract": contract,
+        "impact_started_at": impact_started_at,
+        "detected_at": detected_at,
+    }
+    _validate(fields, now=now)
+    if customer is None:  # _validate refused it already; this narrows the type
+        raise ValidationError({"customer": _("Choose the customer.")})
+    for upload in attachments:
+        validate_upload(upload)
+    if len(attachments) > settings.HOTLINE_ATTACHMENT_MAX_COUNT:
+        raise ValidationError(
+            {
+                "attachments": _("Attach at most %(count)d files.")
+                % {"count": settings.HOTLINE_ATTACHMENT_MAX_COUNT}
+            }
+        )
+    if contract is None:
+        contract = contract_active_for(customer_id=customer.pk, on=timezone.localdate(now))
+    if reporter is None and getattr(actor, "is_authenticated", False):
+        reporter = actor
+    if reporter is not None:
+        reporter_name = reporter_name or reporter.get_full_name() or reporter.get_username()
+        reporter_email = reporter_email or reporter.email
+    number = next_incident_number()
+    incident = Incident.objects.create(
+        number=number,
+        key=format_key(number),
+        summary=summary.strip(),
+        description=description.strip(),
+        severity=severity,
+        customer=customer,
+        contract=contract,
+        service=service,
+        channel=channel,
+        reporter=reporter,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        impact_started_at=impact_started_at,
+        detected_at=detected_at or now,
+        reported_at=now,
+        response_due_at=response_due(reported_at=now, severity=severity, contract=contract),
+    )
+    if products:
+        incident.products.set(products)
+    timeline_add(
+        incident=incident,
+        kind=TimelineEntry.Kind.CREATED,
+        actor=actor,
+        at=now,
+        visibility=TimelineEntry.Visibility.CUSTOMER,
+        text=_("Reported via %(channel)s: %(summary)s")
+        % {"channel": Channel(channel).label, "summary": incident.summary},
+        data={"severity": severity, "channel": channel},
+    )
+    for upload in attachments:
+        attachment_add(incident=incident, upload=upload, actor=actor, now=now, validated=True)
+    if reporter_email:
+        _send_receipt_on_commit(incident.pk)
+    return incident
+
+
+def _send_receipt_on_commit(incident_id: int) -> None:
+    from incidents.tasks import send_intake_receipt
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: send_intake_receipt.delay(incident_id, language))

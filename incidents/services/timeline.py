@@ -1,0 +1,57 @@
+"""Timeline entries: the record of everything that happened on an incident."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from incidents.models import Incident, TimelineEntry
+
+Kind = TimelineEntry.Kind
+Visibility = TimelineEntry.Visibility
+
+
+def timeline_add(
+    *,
+    incident: Incident,
+    kind: str,
+    text: str,
+    actor: Any = None,
+    visibility: str = Visibility.INTERNAL,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    """Append one typed entry to the incident's timeline."""
+    return TimelineEntry.objects.create(
+        incident=incident,
+        kind=kind,
+        text=text,
+        actor=actor,
+        visibility=visibility,
+        data=data or {},
+        at=clock.resolve(at),
+    )
+
+
+@transaction.atomic
+def incident_add_note(
+    *,
+    incident: Incident,
+    actor: Any,
+    text: str,
+    visibility: str = Visibility.INTERNAL,
+    now: datetime | None = None,
+) -> TimelineEntry:
+    """Add a note (internal) or a customer communication (customer-visible)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write something before adding a note.")})
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose internal or customer visibility.")})
+    kind = Kind.COMMUNICATION if visibility == Visibility.CUSTOMER else Kind.NOTE
+    return timeline_add(
+        incident=incident, kind=kind, text=text, actor=actor, visibility=visibility, at=now
+    )

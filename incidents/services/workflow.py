@@ -1,0 +1,233 @@
+"""The incident status workflow (DESIGN §2): every transition locks, checks, saves, records.
+
+    new -acknowledge-> acknowledged -mitigate-> mitigated
+    acknowledged|mitigated -resolve-> resolved -close-> closed
+    resolved -reopen-> acknowledged;   new -cancel(reason)-> cancelled
+
+Anything else is refused with a ValidationError and changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import clock
+from incidents.models import CancelReason, Incident, Status, TimelineEntry
+from incidents.services.timeline import timeline_add
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    label: Any
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "acknowledge", frozenset({Status.NEW}), Status.ACKNOWLEDGED, gettext_lazy("Acknowledge")
+        ),
+        Transition(
+            "mitigate", frozenset({Status.ACKNOWLEDGED}), Status.MITIGATED, gettext_lazy("Mitigate")
+        ),
+        Transition(
+            "resolve",
+            frozenset({Status.ACKNOWLEDGED, Status.MITIGATED}),
+            Status.RESOLVED,
+            gettext_lazy("Resolve"),
+        ),
+        Transition(
+            "reopen", frozenset({Status.RESOLVED}), Status.ACKNOWLEDGED, gettext_lazy("Reopen")
+        ),
+        Transition("close", frozenset({Status.RESOLVED}), Status.CLOSED, gettext_lazy("Close")),
+        Transition("cancel", frozenset({Status.NEW}), Status.CANCELLED, gettext_lazy("Cancel")),
+    )
+}
+
+# Texts the customer sees on its timeline for each transition.
+CUSTOMER_TEXT = {
+    "acknowledge": gettext_lazy("An expert engineer has started the analysis."),
+    "mitigate": gettext_lazy("The impact has been mitigated; work on a full fix continues."),
+    "resolve": gettext_lazy("Service has been restored."),
+    "reopen": gettext_lazy("The incident was reopened."),
+    "close": gettext_lazy("The incident is closed."),
+    "cancel": gettext_lazy("The incident was cancelled."),
+}
+
+
+def allowed_transitions(incident: Incident) -> list[str]:
+    """Return the names of the transitions the incident's current status allows."""
+    return [t.name for t in TRANSITIONS.values() if incident.status in t.sources]
+
+
+def _lock(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _check(locked: Incident, transition: Transition) -> None:
+    if locked.status not in transition.sources:
+        raise ValidationError(
+            _("Cannot %(action)s incident %(key)s: it is %(status)s.")
+            % {
+                "action": str(transition.label).lower(),
+                "key": locked.key,
+                "status": locked.get_status_display().lower(),
+            },
+            code="invalid_transition",
+        )
+
+
+def _apply(
+    incident: Incident,
+    name: str,
+    *,
+    actor: Any,
+    now: datetime | None,
+    note: str = "",
+    changes: Callable[[Incident, datetime], list[str]] | None = None,
+) -> Incident:
+    """Lock, check, change, save, and record one transition."""
+    transition = TRANSITIONS[name]
+    now = clock.resolve(now)
+    locked = _lock(incident)
+    _check(locked, transition)
+    previous = locked.status
+    locked.status = transition.target
+    fields = ["status", "updated_at", *(changes(locked, now) if changes else [])]
+    locked.save(update_fields=fields)
+    text = str(CUSTOMER_TEXT[name])
+    if note:
+        text = f"{text}\n{note.strip()}"
+    timeline_add(
+        incident=locked,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=actor,
+        at=now,
+        text=text,
+        visibility=TimelineEntry.Visibility.CUSTOMER,
+        data={"transition": name, "from": previous, "to": transition.target},
+    )
+    # Keep the caller's object in step with the database.
+    incident.refresh_from_db()
+    return incident
+
+
+@transaction.atomic
+def incident_acknowledge(
+    *,
+    incident: Incident,
+    actor: Any,
+    incident_manager: Any = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Incident:
+    """Record that an expert started the analysis: stops the response SLO clock."""
+    manager = incident_manager or (actor if getattr(actor, "pk", None) else None)
+
+    def changes(locked: Incident, at: datetime) -> list[str]:
+        locked.acknowledged_at = at
+        fields = ["acknowledged_at"]
+        if manager is not None:
+            locked.incident_manager = manager
+            fields.append("incident_manager")
+        return fields
+
+    return _apply(incident, "acknowledge", actor=actor, now=now, note=note, changes=changes)
+
+
+@transaction.atomic
+def incident_mitigate(
+    *, incident: Incident, actor: Any, note: str = "", now: datetime | None = None
+) -> Incident:
+    """Record that the customer impact is mitigated (a workaround is in place)."""
+
+    def changes(locked: Incident, at: datetime) -> list[str]:
+        locked.mitigated_at = at
+        return ["mitigated_at"]
+
+    return _apply(incident, "mitigate", actor=actor, now=now, note=note, changes=changes)
+
+
+@transaction.atomic
+def incident_resolve(
+    *, incident: Incident, actor: Any, note: str = "", now: datetime | None = None
+) -> Incident:
+    """Record that service is restored (recovery confirmed): the impact ended."""
+
+    def changes(locked: Incident, at: datetime) -> list[str]:
+        locked.resolved_at = at
+        return ["resolved_at"]
+
+    return _apply(incident, "resolve", actor=actor, now=now, note=note, changes=changes)
+
+
+@transaction.atomic
+def incident_reopen(
+    *, incident: Incident, actor: Any, note: str = "", now: datetime | None = None
+) -> Incident:
+    """Reopen a resolved incident: the impact is back, work resumes as acknowledged."""
+
+    def changes(locked: Incident, at: datetime) -> list[str]:
+        locked.resolved_at = None
+        locked.mitigated_at = None
+        return ["resolved_at", "mitigated_at"]
+
+    return _apply(incident, "reopen", actor=actor, now=now, note=note, changes=changes)
+
+
+@transaction.atomic
+def incident_close(
+    *, incident: Incident, actor: Any, note: str = "", now: datetime | None = None
+) -> Incident:
+    """Close a resolved incident (post-mortem delivered or not required)."""
+
+    def changes(locked: Incident, at: datetime) -> list[str]:
+        locked.closed_at = at
+        return ["closed_at"]
+
+    return _apply(incident, "close", actor=actor, now=now, note=note, changes=changes)
+
+
+@transaction.atomic
+def incident_cancel(
+    *, incident: Incident, actor: Any, reason: str, note: str = "", now: datetime | None = None
+) -> Incident:
+    """Cancel a new incident (duplicate, false alarm, not covered); a reason is required."""
+    if reason not in CancelReason.values:
+        raise ValidationError({"reason": _("Choose why the incident is cancelled.")})
+    if reason == CancelReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Explain why the incident is cancelled.")})
+
+    def changes(locked: Incident, at: datetime) -> list[str]:
+        locked.cancelled_at = at
+        locked.cancel_reason = reason
+        locked.cancel_note = note.strip()
+        return ["cancelled_at", "cancel_reason", "cancel_note"]
+
+    label = str(CancelReason(reason).label)
+    text = f"{label}: {note.strip()}" if note.strip() else label
+    return _apply(incident, "cancel", actor=actor, now=now, note=text, changes=changes)
+
+
+def incident_transition(*, incident: Incident, name: str, actor: Any, **kwargs: Any) -> Incident:
+    """Run the transition called ``name`` (used by the admin buttons and API actions)."""
+    handlers: dict[str, Callable[..., Incident]] = {
+        "acknowledge": incident_acknowledge,
+        "mitigate": incident_mitigate,
+        "resolve": incident_resolve,
+        "reopen": incident_reopen,
+        "close": incident_close,
+        "cancel": incident_cancel,
+    }
+    if name not in handlers:
+        raise ValidationError(_("Unknown transition %(name)s.") % {"name": name})
+    return handlers[name](incident=incident, actor=actor, **kwargs)

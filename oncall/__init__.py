@@ -1,0 +1,1 @@
+"""On-call: schedules, rotations, overrides and who is on call."""

@@ -1,0 +1,1 @@
+"""Post-incident reports (built by the post-mortems issue)."""

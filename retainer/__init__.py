@@ -1,0 +1,1 @@
+"""Retainer contracts: customers, their services and products, contracts and the M/M ledger."""

@@ -1,0 +1,96 @@
+"""Factories for users, customers, their catalogue and contracts."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from core.access import ACCOUNT_MANAGER_GROUP, SUPPORT_GROUP
+from retainer.models import Contract, Customer, CustomerUser, Product, Service
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get(name=name))
+        if create:
+            self.save()
+
+
+class SupportUserFactory(UserFactory):
+    is_staff = True
+    groups = factory.PostGeneration(
+        lambda user, create, extracted, **kw: (
+            create and user.groups.add(Group.objects.get(name=SUPPORT_GROUP))
+        )
+    )
+
+
+class AccountManagerFactory(UserFactory):
+    is_staff = True
+    groups = factory.PostGeneration(
+        lambda user, create, extracted, **kw: (
+            create and user.groups.add(Group.objects.get(name=ACCOUNT_MANAGER_GROUP))
+        )
+    )
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    code = factory.Sequence(lambda n: f"cust-{n}")
+
+
+class CustomerUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerUser
+
+    user = factory.SubFactory(UserFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    phone = "010-1234-5678"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    code = factory.Sequence(lambda n: f"svc-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    customer = factory.SubFactory(CustomerFactory)
+    code = factory.Sequence(lambda n: f"C-{n:04d}")
+    starts_on = date(2026, 1, 1)
+    ends_on = date(2026, 12, 31)
+    status = Contract.Status.ACTIVE
