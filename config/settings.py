@@ -150,6 +150,7 @@ USE_TZ = True
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 # Uploaded attachments are private: stored outside the static tree, served only by an
 # access-checked view (no MEDIA_URL route exists).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -201,8 +202,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated call then gets 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -221,9 +223,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used under several field names (e.g. reason / cancel_reason).
+    "ENUM_NAME_OVERRIDES": {"CancelReasonEnum": "incidents.models.CancelReason"},
 }
 
 # --- Hotline domain ---------------------------------------------------------------------------
+HOTLINE_PHONE = os.environ.get("HOTLINE_PHONE", "1588-0000")  # the 24/7 hotline number
 HOTLINE_KEY_PREFIX = os.environ.get("HOTLINE_KEY_PREFIX", "HOT")
 HOTLINE_DEFAULT_RESPONSE_MINUTES = int(os.environ.get("HOTLINE_DEFAULT_RESPONSE_MINUTES", "120"))
 HOTLINE_ATTACHMENT_MAX_BYTES = int(os.environ.get("HOTLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))

@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BigIntegerField, Prefetch, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from core.access import customer_id_for, is_staff_member
@@ -46,10 +48,25 @@ def timeline_for(user: Any, incident: Incident) -> QuerySet[TimelineEntry]:
     return entries.filter(visibility=TimelineEntry.Visibility.CUSTOMER)
 
 
+def attachment_list_for(user: Any, incident: Incident) -> QuerySet[Attachment]:
+    """Return the attachments ``user`` may see on an incident it can already see."""
+    attachments = Attachment.objects.filter(incident=incident)
+    if is_staff_member(user):
+        return attachments
+    # An attachment has no visibility of its own: the timeline entry that announced it has.
+    announced = (
+        timeline_for(user, incident)
+        .filter(kind=TimelineEntry.Kind.ATTACHMENT)
+        .annotate(attachment_id=Cast(KeyTextTransform("attachment", "data"), BigIntegerField()))
+        .values("attachment_id")
+    )
+    return attachments.filter(pk__in=announced)
+
+
 def attachment_get_for(user: Any, *, key: str, attachment_id: int) -> Attachment:
     """Return an attachment of an incident the user may see, or raise Http404."""
     incident = incident_get_for(user, key=key)
-    attachment = Attachment.objects.filter(incident=incident, pk=attachment_id).first()
+    attachment = attachment_list_for(user, incident).filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     return attachment

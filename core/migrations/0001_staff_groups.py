@@ -18,11 +18,8 @@ GROUPS = {
 ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
 
 
-def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+def assign(apps):
+    """Create the groups and give them their permissions (idempotent)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, apps_perms in GROUPS.items():
@@ -32,6 +29,15 @@ def grant(apps, schema_editor):
                 codenames = [f"{ACTIONS[a]}_{model}" for a in actions]
                 group.permissions.add(*Permission.objects.filter(
                     content_type__app_label=app_label, codename__in=codenames))
+
+
+def grant(apps, schema_editor):
+    # Permissions are normally created after migrate; create them now so they can be granted.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    assign(apps)
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ from typing import Any
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from incidents.models import Attachment, Incident, TimelineEntry
-from incidents.services.timeline import timeline_add
+from incidents.services.timeline import acting_user, record_actor, timeline_add
 
 # Binary types recognised by their magic bytes; anything else must be plain UTF-8 text.
 ALLOWED_BINARY_TYPES = {
@@ -46,8 +46,10 @@ def _sniff(upload: UploadedFile) -> str | None:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sniff boundary is still text.
-        if exc.start < len(head) - 4:
+        # A multi-byte character cut at the end of the sniff window is still text; a short
+        # file was read whole, so bad bytes at its end are just bad bytes.
+        cut = len(head) == SNIFF_BYTES and exc.reason == "unexpected end of data"
+        if not cut:
             return None
     return "text/plain"
 
@@ -55,7 +57,10 @@ def _sniff(upload: UploadedFile) -> str | None:
 def safe_name(name: str) -> str:
     """Return a display-safe file name (no path, no control characters, bounded length)."""
     base = PurePath(str(name).replace("\\", "/")).name
-    cleaned = get_valid_filename(base) if base.strip(". ") else ""
+    try:
+        cleaned = get_valid_filename(base) if base.strip(". ") else ""
+    except SuspiciousFileOperation:  # no safe character left ("🔥", "$$$")
+        cleaned = ""
     return (cleaned or "attachment")[-120:]
 
 
@@ -113,10 +118,11 @@ def attachment_add(
         original_name=name,
         content_type=content_type or "text/plain",
         size=upload.size or 0,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=acting_user(actor),
         uploaded_at=now,
     )
     attachment.file.save(name, upload, save=False)
+    record_actor(attachment, actor)
     attachment.save()
     timeline_add(
         incident=incident,

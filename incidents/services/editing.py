@@ -10,8 +10,13 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import is_staff_member
 from incidents.models import Incident, Severity, Status, TimelineEntry
-from incidents.services.intake import _validate_catalogue, _validate_times, response_due
-from incidents.services.timeline import timeline_add
+from incidents.services.intake import (
+    _validate_catalogue,
+    _validate_summary,
+    _validate_times,
+    response_due,
+)
+from incidents.services.timeline import record_actor, timeline_add
 
 EDITABLE_FIELDS = (
     "summary",
@@ -45,8 +50,8 @@ def _validate_update(locked: Incident, data: dict[str, Any], now: datetime) -> N
             _("Incident %(key)s is %(status)s and can no longer be edited.")
             % {"key": locked.key, "status": locked.get_status_display().lower()}
         )
-    if "summary" in data and not (data["summary"] or "").strip():
-        errors["summary"] = [_("Say in one line what the emergency is.")]
+    if "summary" in data:
+        _validate_summary(errors, data["summary"])
     if "severity" in data and data["severity"] not in Severity.values:
         errors["severity"] = [_("Choose a severity from 1 (critical) to 4 (low).")]
     for role in ROLE_FIELDS:
@@ -131,6 +136,7 @@ def incident_update(
             reported_at=locked.reported_at, severity=locked.severity, contract=locked.contract
         )
         changed.append("response_due_at")
+    record_actor(locked, actor)
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
     if "products" in data:

@@ -12,10 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.access import customer_id_for, is_staff_member
 from incidents.models import Channel, Incident, Severity, TimelineEntry
 from incidents.services.attachments import attachment_add, validate_upload
 from incidents.services.keys import format_key, next_incident_number
-from incidents.services.timeline import timeline_add
+from incidents.services.timeline import acting_user, record_actor, timeline_add
 from retainer.models import Contract, Customer, Product, Service
 from retainer.selectors import contract_active_for
 
@@ -25,6 +26,17 @@ def response_due(*, reported_at: datetime, severity: int, contract: Contract | N
     if contract is not None:
         return reported_at + contract.response_target(severity)
     return reported_at + timedelta(minutes=settings.HOTLINE_DEFAULT_RESPONSE_MINUTES)
+
+
+def _validate_summary(errors: dict[str, list[str]], summary: str | None) -> None:
+    summary = (summary or "").strip()
+    limit = Incident._meta.get_field("summary").max_length or 0
+    if not summary:
+        errors["summary"] = [_("Say in one line what the emergency is.")]
+    elif len(summary) > limit:
+        errors["summary"] = [
+            _("Keep the summary to %(limit)d characters or fewer.") % {"limit": limit}
+        ]
 
 
 def _validate_times(
@@ -39,7 +51,14 @@ def _validate_times(
             errors.setdefault(field, []).append(_("Give the time with its time zone."))
         elif value is not None and value > now + timedelta(minutes=5):
             errors.setdefault(field, []).append(_("This time is in the future."))
-    if impact_started_at and detected_at and detected_at < impact_started_at:
+    if (
+        impact_started_at
+        and detected_at
+        # A naive time is refused above; comparing it with an aware one would raise TypeError.
+        and timezone.is_aware(impact_started_at)
+        and timezone.is_aware(detected_at)
+        and detected_at < impact_started_at
+    ):
         errors.setdefault("detected_at", []).append(
             _("Detection cannot be earlier than the start of the impact.")
         )
@@ -63,8 +82,7 @@ def _validate_catalogue(
 
 def _validate(fields: dict[str, Any], *, now: datetime) -> None:
     errors: dict[str, list[str]] = {}
-    if not (fields["summary"] or "").strip():
-        errors["summary"] = [_("Say in one line what the emergency is.")]
+    _validate_summary(errors, fields["summary"])
     if fields["severity"] not in Severity.values:
         errors["severity"] = [_("Choose a severity from 1 (critical) to 4 (low).")]
     if fields["channel"] not in Channel.values:
@@ -79,6 +97,8 @@ def _validate(fields: dict[str, Any], *, now: datetime) -> None:
             products=fields["products"],
             contract=fields["contract"],
         )
+        if customer_id_for(fields["reporter"]) not in (None, fields["customer"].pk):
+            errors["reporter"] = [_("The reporter belongs to another customer.")]
     _validate_times(
         errors,
         impact_started_at=fields["impact_started_at"],
@@ -87,6 +107,18 @@ def _validate(fields: dict[str, Any], *, now: datetime) -> None:
     )
     if errors:
         raise ValidationError(errors)
+
+
+def _default_reporter(actor: Any, *, contact_given: bool) -> Any:
+    """Return the reporter when the caller named no reporter user.
+
+    A customer files for itself; an engineer who types in a caller's details is taking the
+    call on someone's behalf and is not the reporter (nor the receipt's recipient).
+    """
+    user = acting_user(actor)
+    if user is None or (contact_given and is_staff_member(user)):
+        return None
+    return user
 
 
 @transaction.atomic
@@ -117,6 +149,9 @@ def incident_create(
     """
     now = clock.resolve(now)
     products = list(products)
+    if reporter is None:
+        contact_given = bool(reporter_name or reporter_phone or reporter_email)
+        reporter = _default_reporter(actor, contact_given=contact_given)
     fields = {
         "summary": summary,
         "severity": severity,
@@ -125,6 +160,7 @@ def incident_create(
         "service": service,
         "products": products,
         "contract": contract,
+        "reporter": reporter,
         "impact_started_at": impact_started_at,
         "detected_at": detected_at,
     }
@@ -141,14 +177,14 @@ def incident_create(
             }
         )
     if contract is None:
-        contract = contract_active_for(customer_id=customer.pk, on=timezone.localdate(now))
-    if reporter is None and getattr(actor, "is_authenticated", False):
-        reporter = actor
+        # Contract periods are dates in the firm's zone, whatever zone the request activated.
+        today = timezone.localdate(now, timezone.get_default_timezone())
+        contract = contract_active_for(customer_id=customer.pk, on=today)
     if reporter is not None:
         reporter_name = reporter_name or reporter.get_full_name() or reporter.get_username()
         reporter_email = reporter_email or reporter.email
     number = next_incident_number()
-    incident = Incident.objects.create(
+    incident = Incident(
         number=number,
         key=format_key(number),
         summary=summary.strip(),
@@ -167,6 +203,8 @@ def incident_create(
         reported_at=now,
         response_due_at=response_due(reported_at=now, severity=severity, contract=contract),
     )
+    record_actor(incident, actor)
+    incident.save(force_insert=True)
     if products:
         incident.products.set(products)
     timeline_add(

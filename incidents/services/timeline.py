@@ -14,6 +14,22 @@ Kind = TimelineEntry.Kind
 Visibility = TimelineEntry.Visibility
 
 
+def acting_user(actor: Any) -> Any:
+    """Return the actor when it is a saved user, else None (anonymous intake, system jobs)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def record_actor(instance: Any, actor: Any) -> None:
+    """Attribute the next history record of ``instance`` to the actor.
+
+    Services run outside requests too (tasks, commands), where simple-history's request
+    middleware knows nobody; ``_history_user`` is the attribute it reads first.
+    """
+    user = acting_user(actor)
+    if user is not None:
+        instance._history_user = user
+
+
 def timeline_add(
     *,
     incident: Incident,
@@ -25,15 +41,18 @@ def timeline_add(
     at: datetime | None = None,
 ) -> TimelineEntry:
     """Append one typed entry to the incident's timeline."""
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry(
         incident=incident,
         kind=kind,
         text=text,
-        actor=actor,
+        actor=acting_user(actor),
         visibility=visibility,
         data=data or {},
         at=clock.resolve(at),
     )
+    record_actor(entry, actor)
+    entry.save(force_insert=True)
+    return entry
 
 
 @transaction.atomic

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import clock
+from core.access import is_staff_member
 from incidents.models import CancelReason, Incident, Status, TimelineEntry
-from incidents.services.timeline import timeline_add
+from incidents.services.timeline import acting_user, record_actor, timeline_add
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def _apply(
     previous = locked.status
     locked.status = transition.target
     fields = ["status", "updated_at", *(changes(locked, now) if changes else [])]
+    record_actor(locked, actor)
     locked.save(update_fields=fields)
     text = str(CUSTOMER_TEXT[name])
     if note:
@@ -131,7 +133,11 @@ def incident_acknowledge(
     now: datetime | None = None,
 ) -> Incident:
     """Record that an expert started the analysis: stops the response SLO clock."""
-    manager = incident_manager or (actor if getattr(actor, "pk", None) else None)
+    if incident_manager is not None and not is_staff_member(incident_manager):
+        raise ValidationError(
+            {"incident_manager": _("Only the firm's engineers can hold this role.")}
+        )
+    manager = incident_manager or acting_user(actor)
 
     def changes(locked: Incident, at: datetime) -> list[str]:
         locked.acknowledged_at = at

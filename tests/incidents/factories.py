@@ -1,9 +1,12 @@
 """Incident factory: builds through the intake service, as every real caller does."""
 
+from datetime import datetime, timedelta
+from typing import Any
+
 import factory
 
-from incidents.models import Channel, Incident, Severity
-from incidents.services import incident_create
+from incidents.models import CancelReason, Channel, Incident, Severity, Status
+from incidents.services import incident_create, incident_transition
 from tests.retainer.factories import CustomerFactory
 
 
@@ -21,3 +24,34 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         actor = kwargs.pop("actor", None)
         return incident_create(actor=actor, **kwargs)
+
+
+STEP = timedelta(minutes=10)
+
+
+# How to reach each status from "new" (DESIGN §2), with the extra arguments a step needs.
+PATH_TO_STATUS = {
+    Status.NEW: (),
+    Status.ACKNOWLEDGED: ("acknowledge",),
+    Status.MITIGATED: ("acknowledge", "mitigate"),
+    Status.RESOLVED: ("acknowledge", "resolve"),
+    Status.CLOSED: ("acknowledge", "resolve", "close"),
+    Status.CANCELLED: ("cancel",),
+}
+STEP_ARGUMENTS = {"cancel": {"reason": CancelReason.DUPLICATE}}
+
+
+def incident_in_status(
+    status: str, *, actor: Any, reported_at: datetime, step: timedelta = STEP, **kwargs: Any
+) -> Incident:
+    """Create an incident at ``reported_at`` and walk it to ``status``, one step apart each."""
+    incident = IncidentFactory(now=reported_at, **kwargs)
+    for index, name in enumerate(PATH_TO_STATUS[Status(status)], start=1):
+        incident_transition(
+            incident=incident,
+            name=name,
+            actor=actor,
+            now=reported_at + index * step,
+            **STEP_ARGUMENTS.get(name, {}),
+        )
+    return incident

@@ -12,6 +12,15 @@ from retainer.models import Contract, Customer, CustomerUser, Product, Service
 PASSWORD = "correct-horse-battery"
 
 
+def add_groups(user, create, names) -> None:
+    """Put the user in the named groups and save it (the password hook does not save)."""
+    if not create:
+        return
+    for name in names or ():
+        user.groups.add(Group.objects.get(name=name))
+    user.save()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -26,29 +35,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
-        if create and extracted:
-            for name in extracted:
-                self.groups.add(Group.objects.get(name=name))
-        if create:
-            self.save()
+        add_groups(self, create, extracted)
 
 
 class SupportUserFactory(UserFactory):
     is_staff = True
-    groups = factory.PostGeneration(
-        lambda user, create, extracted, **kw: (
-            create and user.groups.add(Group.objects.get(name=SUPPORT_GROUP))
-        )
-    )
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        add_groups(self, create, extracted or [SUPPORT_GROUP])
 
 
 class AccountManagerFactory(UserFactory):
     is_staff = True
-    groups = factory.PostGeneration(
-        lambda user, create, extracted, **kw: (
-            create and user.groups.add(Group.objects.get(name=ACCOUNT_MANAGER_GROUP))
-        )
-    )
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        add_groups(self, create, extracted or [ACCOUNT_MANAGER_GROUP])
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

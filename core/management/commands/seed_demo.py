@@ -39,15 +39,25 @@ STAFF = [
 
 CUSTOMERS = [
     {
-        "code": "hanbit", "name": "한빛전자", "user": ("hanbit", "하늘", "정", "010-2000-1000"),
-        "services": [("order-api", "주문 API"), ("payment-gw", "결제 게이트웨이"),
-                     ("oracle-db", "Oracle DB")],
+        "code": "hanbit",
+        "name": "한빛전자",
+        "user": ("hanbit", "하늘", "정", "010-2000-1000"),
+        "services": [
+            ("order-api", "주문 API"),
+            ("payment-gw", "결제 게이트웨이"),
+            ("oracle-db", "Oracle DB"),
+        ],
         "products": ["온라인 쇼핑몰", "모바일 앱", "파트너 포털"],
     },
     {
-        "code": "nuri", "name": "누리금융", "user": ("nuri", "소라", "윤", "010-3000-2000"),
-        "services": [("ibanking", "인터넷 뱅킹"), ("kafka", "Kafka 클러스터"),
-                     ("postgres", "PostgreSQL")],
+        "code": "nuri",
+        "name": "누리금융",
+        "user": ("nuri", "소라", "윤", "010-3000-2000"),
+        "services": [
+            ("ibanking", "인터넷 뱅킹"),
+            ("kafka", "Kafka 클러스터"),
+            ("postgres", "PostgreSQL"),
+        ],
         "products": ["스마트뱅킹 앱", "기업뱅킹"],
     },
 ]
@@ -69,8 +79,12 @@ class Command(BaseCommand):
     def _user(self, username: str, first: str, last: str, **flags: Any) -> Any:
         user, created = get_user_model().objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last,
-                      "email": f"{username}@example.com", **flags},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.com",
+                **flags,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -89,13 +103,17 @@ class Command(BaseCommand):
     def _customer(self, spec: dict[str, Any], account_manager: Any) -> Customer:
         customer, _ = Customer.objects.get_or_create(
             code=spec["code"],
-            defaults={"name": spec["name"], "account_manager": account_manager,
-                      "hotline_phone": "1588-0000"},
+            defaults={
+                "name": spec["name"],
+                "account_manager": account_manager,
+                "hotline_phone": "1588-0000",
+            },
         )
         username, first, last, phone = spec["user"]
         user = self._user(username, first, last)
         CustomerUser.objects.get_or_create(
-            user=user, defaults={"customer": customer, "phone": phone})
+            user=user, defaults={"customer": customer, "phone": phone}
+        )
         for code, name in spec["services"]:
             Service.objects.get_or_create(customer=customer, code=code, defaults={"name": name})
         for name in spec["products"]:
@@ -104,8 +122,10 @@ class Command(BaseCommand):
         Contract.objects.get_or_create(
             code=f"{spec['code'].upper()}-{today.year}",
             defaults={
-                "customer": customer, "account_manager": account_manager,
-                "starts_on": date(today.year, 1, 1), "ends_on": date(today.year, 12, 31),
+                "customer": customer,
+                "account_manager": account_manager,
+                "starts_on": date(today.year, 1, 1),
+                "ends_on": date(today.year, 12, 31),
                 "response_minutes_sev1": 60,
             },
         )
@@ -117,47 +137,89 @@ class Command(BaseCommand):
         reporter = {c.pk: c.members.first().user for c in customers}
         engineer = staff["engineer1"]
 
-        def create(customer: Customer, ago: timedelta, summary: str, severity: int,
-                   service: str, channel: str = Channel.WEB) -> Incident:
+        def create(
+            customer: Customer,
+            ago: timedelta,
+            summary: str,
+            severity: int,
+            service: str,
+            channel: str = Channel.WEB,
+        ) -> Incident:
             return incident_create(
-                actor=reporter[customer.pk], customer=customer, summary=summary,
-                severity=severity, channel=channel,
+                actor=reporter[customer.pk],
+                customer=customer,
+                summary=summary,
+                severity=severity,
+                channel=channel,
                 description="고객 영향: 일부 사용자 요청 실패. 담당자 연락처 010-2000-1000.",
                 service=Service.objects.get(customer=customer, code=service),
                 products=list(customer.products.all()[:1]),
-                impact_started_at=now - ago - timedelta(minutes=10), now=now - ago,
+                impact_started_at=now - ago - timedelta(minutes=10),
+                now=now - ago,
             )
 
-        create(hanbit, timedelta(minutes=20), "주문 API 응답 지연 (p99 8초)", Severity.CRITICAL,
-               "order-api")
-        create(nuri, timedelta(hours=3), "배치 작업 지연으로 정산 파일 누락", Severity.MEDIUM,
-               "postgres", Channel.PHONE)
-        acked = create(hanbit, timedelta(hours=1), "결제 승인 실패율 12%", Severity.HIGH,
-                       "payment-gw")
+        create(
+            hanbit,
+            timedelta(minutes=20),
+            "주문 API 응답 지연 (p99 8초)",
+            Severity.CRITICAL,
+            "order-api",
+        )
+        create(
+            nuri,
+            timedelta(hours=3),
+            "배치 작업 지연으로 정산 파일 누락",
+            Severity.MEDIUM,
+            "postgres",
+            Channel.PHONE,
+        )
+        acked = create(
+            hanbit, timedelta(hours=1), "결제 승인 실패율 12%", Severity.HIGH, "payment-gw"
+        )
         incident_acknowledge(incident=acked, actor=engineer, now=now - timedelta(minutes=35))
-        incident_add_note(incident=acked, actor=engineer, now=now - timedelta(minutes=20),
-                          text="PG사 타임아웃 로그 확인 중입니다. 30분 내 1차 분석 공유 예정.",
-                          visibility=TimelineEntry.Visibility.CUSTOMER)
-        mitigated = create(nuri, timedelta(hours=5), "Kafka 컨슈머 랙 급증", Severity.HIGH,
-                           "kafka")
-        incident_acknowledge(incident=mitigated, actor=staff["engineer2"],
-                             now=now - timedelta(hours=4, minutes=30))
-        incident_mitigate(incident=mitigated, actor=staff["engineer2"],
-                          now=now - timedelta(hours=3))
-        resolved = create(hanbit, timedelta(days=2), "Oracle DB 세션 고갈", Severity.CRITICAL,
-                          "oracle-db", Channel.PHONE)
-        incident_acknowledge(incident=resolved, actor=engineer,
-                             now=now - timedelta(days=2) + timedelta(minutes=40))
-        incident_resolve(incident=resolved, actor=engineer,
-                         now=now - timedelta(days=1, hours=20))
-        closed = create(nuri, timedelta(days=9), "인터넷 뱅킹 로그인 오류", Severity.HIGH,
-                        "ibanking")
-        incident_acknowledge(incident=closed, actor=staff["engineer3"],
-                             now=now - timedelta(days=9) + timedelta(hours=3))
-        incident_resolve(incident=closed, actor=staff["engineer3"],
-                         now=now - timedelta(days=8))
+        incident_add_note(
+            incident=acked,
+            actor=engineer,
+            now=now - timedelta(minutes=20),
+            text="PG사 타임아웃 로그 확인 중입니다. 30분 내 1차 분석 공유 예정.",
+            visibility=TimelineEntry.Visibility.CUSTOMER,
+        )
+        mitigated = create(nuri, timedelta(hours=5), "Kafka 컨슈머 랙 급증", Severity.HIGH, "kafka")
+        incident_acknowledge(
+            incident=mitigated, actor=staff["engineer2"], now=now - timedelta(hours=4, minutes=30)
+        )
+        incident_mitigate(
+            incident=mitigated, actor=staff["engineer2"], now=now - timedelta(hours=3)
+        )
+        resolved = create(
+            hanbit,
+            timedelta(days=2),
+            "Oracle DB 세션 고갈",
+            Severity.CRITICAL,
+            "oracle-db",
+            Channel.PHONE,
+        )
+        incident_acknowledge(
+            incident=resolved, actor=engineer, now=now - timedelta(days=2) + timedelta(minutes=40)
+        )
+        incident_resolve(incident=resolved, actor=engineer, now=now - timedelta(days=1, hours=20))
+        closed = create(
+            nuri, timedelta(days=9), "인터넷 뱅킹 로그인 오류", Severity.HIGH, "ibanking"
+        )
+        incident_acknowledge(
+            incident=closed,
+            actor=staff["engineer3"],
+            now=now - timedelta(days=9) + timedelta(hours=3),
+        )
+        incident_resolve(incident=closed, actor=staff["engineer3"], now=now - timedelta(days=8))
         incident_close(incident=closed, actor=staff["engineer3"], now=now - timedelta(days=6))
-        duplicate = create(hanbit, timedelta(days=1), "쇼핑몰 접속 불가 (중복 접수)",
-                           Severity.LOW, "order-api")
-        incident_cancel(incident=duplicate, actor=engineer, reason=CancelReason.DUPLICATE,
-                        note="", now=now - timedelta(hours=23))
+        duplicate = create(
+            hanbit, timedelta(days=1), "쇼핑몰 접속 불가 (중복 접수)", Severity.LOW, "order-api"
+        )
+        incident_cancel(
+            incident=duplicate,
+            actor=engineer,
+            reason=CancelReason.DUPLICATE,
+            note="",
+            now=now - timedelta(hours=23),
+        )

@@ -1,0 +1,218 @@
+"""Shared bench plumbing: a dedicated PostgreSQL database, bulk seeding, a gunicorn server."""
+
+import contextlib
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline_bench")
+PASSWORD = "bench-password"
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    """Return the environment for the bench server: production-like settings, the bench DB."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=BENCH_DB,
+        DJANGO_DEBUG="0",
+        SECRET_KEY="bench-secret-key-bench-secret-key-bench-secret-key",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        HOTLINE_VAR_DIR="/tmp/hotline-bench-var",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LOG_LEVEL="WARNING",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        CACHE_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+    )
+    env.update(extra)
+    return env
+
+
+def setup_django() -> None:
+    """Configure Django in this process against the bench database."""
+    os.environ.update(bench_env())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def reset_database() -> None:
+    """Drop and recreate the bench database, then migrate it."""
+    import psycopg
+
+    admin_url = BENCH_DB.rsplit("/", 1)[0] + "/postgres"
+    name = BENCH_DB.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=bench_env(),
+        check=True,
+    )
+
+
+def seed(n_incidents: int, n_customers: int = 20) -> dict[str, object]:
+    """Create customers, users and ``n_incidents`` incidents in bulk (with history rows)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from simple_history.utils import bulk_create_with_history
+
+    from core import clock
+    from incidents.models import Incident, Status, TimelineEntry
+    from retainer.models import Contract, Customer, CustomerUser, Product, Service
+
+    user_model = get_user_model()
+    rng = random.Random(42)
+    support = user_model.objects.create_user("bench-support", password=PASSWORD, is_staff=True)
+    support.groups.add(Group.objects.get(name="support"))
+    customers, services, contracts = [], {}, {}
+    today = clock.now().date()
+    for i in range(n_customers):
+        customer = Customer.objects.create(name=f"Bench customer {i}", code=f"bench-{i}")
+        user = user_model.objects.create_user(f"bench-customer-{i}", password=PASSWORD)
+        CustomerUser.objects.create(user=user, customer=customer, phone="010-0000-0000")
+        services[customer.pk] = [
+            Service.objects.create(customer=customer, name=f"Service {j}", code=f"s{j}")
+            for j in range(5)
+        ]
+        for j in range(4):
+            Product.objects.create(customer=customer, name=f"Product {j}")
+        contracts[customer.pk] = Contract.objects.create(
+            customer=customer,
+            code=f"BENCH-{i}",
+            starts_on=today.replace(month=1, day=1),
+            ends_on=today.replace(month=12, day=31),
+        )
+        customers.append(customer)
+    now = clock.now()
+    statuses = [
+        Status.NEW,
+        Status.ACKNOWLEDGED,
+        Status.MITIGATED,
+        Status.RESOLVED,
+        Status.CLOSED,
+        Status.CANCELLED,
+    ]
+    incidents = []
+    for number in range(1, n_incidents + 1):
+        customer = customers[number % n_customers]
+        reported = now - timedelta(minutes=n_incidents - number)
+        status = rng.choice(statuses)
+        acked = (
+            reported + timedelta(minutes=rng.randint(5, 180))
+            if status not in (Status.NEW, Status.CANCELLED)
+            else None
+        )
+        incidents.append(
+            Incident(
+                number=number,
+                key=f"HOT-{number}",
+                summary=f"Bench incident {number}",
+                description="Bench",
+                severity=rng.randint(1, 4),
+                status=status,
+                customer=customer,
+                contract=contracts[customer.pk],
+                service=rng.choice(services[customer.pk]),
+                channel="web",
+                reporter_name="Bench",
+                reported_at=reported,
+                response_due_at=reported + timedelta(hours=2),
+                acknowledged_at=acked,
+                incident_manager=support if acked else None,
+            )
+        )
+    bulk_create_with_history(incidents, Incident, batch_size=2000)
+    created = Incident.objects.order_by("number").values_list("pk", "reported_at")
+    bulk_create_with_history(
+        [
+            TimelineEntry(
+                incident_id=pk, at=at, kind="created", visibility="customer", text="Reported"
+            )
+            for pk, at in created
+        ],
+        TimelineEntry,
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval('incidents_incident_number_seq', %s)", [n_incidents + 1])
+        cursor.execute("ANALYZE")
+    return {"support": support.username, "customers": [c.code for c in customers]}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2, worker_class: str = "sync") -> Iterator[str]:
+    """Run gunicorn on the bench database; yield its base URL."""
+    port = free_port()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=bench_env(),
+        check=True,
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=bench_env(),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Return the pct-th percentile (nearest rank) of values."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def summary(values_ms: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values_ms),
+        "p50_ms": round(statistics.median(values_ms), 2),
+        "p95_ms": round(percentile(values_ms, 95), 2),
+        "p99_ms": round(percentile(values_ms, 99), 2),
+    }

@@ -1,0 +1,8 @@
+"""Admin for support staff: incidents worked through the services, timeline and files read-only.
+
+Importing the package registers the model admins (Django's admin autodiscovery imports it).
+"""
+
+from incidents.admin import incident, records
+
+__all__ = ["incident", "records"]

@@ -1,0 +1,160 @@
+"""Forms of the customer hotline: the incident intake form and the customer comment form.
+
+Choices are scoped to the reporting customer here, and the intake service checks them again;
+attachment rules live in ``incidents.services.attachments`` and are only called from here.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import Severity
+from incidents.services import validate_upload
+from retainer.models import Product, Service
+from retainer.selectors import product_list_for_customer, service_list_for_customer
+
+# Plain-language explanation of each severity (DESIGN §2, seeds 001/004).
+SEVERITY_HELP = {
+    Severity.CRITICAL: _("Service is down for everyone, data is lost, or security is breached."),
+    Severity.HIGH: _("Service is down for some users, or a core function is badly hurt."),
+    Severity.MEDIUM: _("A minor problem: a workaround exists, or performance is degraded."),
+    Severity.LOW: _("A question or a small issue with little impact on the business."),
+}
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that lets the browser pick several files at once."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field whose cleaned value is a list of uploads (possibly empty)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single_clean = super().clean
+        uploads = data if isinstance(data, list | tuple) else [data]
+        return [single_clean(item, initial) for item in uploads if item]
+
+
+class IncidentForm(forms.Form):
+    """Report an incident for the customer the form was built for."""
+
+    summary = forms.CharField(
+        label=_("What is the emergency?"),
+        max_length=200,
+        help_text=_("One line, e.g. “Payment API returns errors for all orders”."),
+        error_messages={"required": _("Say in one line what the emergency is.")},
+    )
+    description = forms.CharField(
+        label=_("Customer impact and contact details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Who and what is affected, error messages, what changed recently, "
+            "and who else we can contact."
+        ),
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a severity from 1 (critical) to 4 (low)."),
+            "invalid_choice": _("Choose a severity from 1 (critical) to 4 (low)."),
+        },
+    )
+    service = forms.ModelChoiceField(
+        label=_("Faulty service"),
+        queryset=Service.objects.none(),
+        empty_label=None,
+        help_text=_("Choose “unknown” if you are not sure."),
+        error_messages={"invalid_choice": _("Choose one of your services.")},
+    )
+    products = forms.ModelMultipleChoiceField(
+        label=_("Affected products"),
+        queryset=Product.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose only your own products.")},
+    )
+    impact_started_at = forms.DateTimeField(
+        label=_("Impact started"),
+        required=False,
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+        help_text=_("Your best guess is fine; leave empty if unknown."),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone number to call you back"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Give a phone number our engineer can call.")},
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Logs, screenshots or PDFs (optional)."),
+    )
+
+    def __init__(self, *args: Any, customer_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        services = service_list_for_customer(customer_id=customer_id)
+        self.fields["service"].queryset = services
+        self.fields["products"].queryset = product_list_for_customer(customer_id=customer_id)
+        if not self.is_bound:
+            unknown = next((s for s in services if s.code == Service.UNKNOWN_CODE), None)
+            self.initial.setdefault("service", unknown.pk if unknown else None)
+
+    def severity_options(self) -> list[dict[str, Any]]:
+        """Return each severity radio button with its plain-language explanation."""
+        return [
+            {
+                "radio": radio,
+                "value": radio.data["value"],
+                "help": SEVERITY_HELP[radio.data["value"]],
+            }
+            for radio in self["severity"]
+        ]
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        """Check every upload with the intake rules, reporting all bad files at once."""
+        uploads = self.cleaned_data.get("attachments") or []
+        errors: list[ValidationError] = []
+        for upload in uploads:
+            try:
+                validate_upload(upload)
+            except ValidationError as exc:
+                errors.extend(ValidationError(message) for message in exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError on the matching fields (others on top)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, errors in exc.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class CommentForm(forms.Form):
+    """A message from the customer, added to the customer-visible timeline."""
+
+    text = forms.CharField(
+        label=_("Add a comment"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write something before sending.")},
+    )
