@@ -55,12 +55,10 @@ def reset_database() -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=bench_env(),
-        check=True,
-    )
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=bench_env(), check=True
+        )
 
 
 def seed(n_incidents: int, n_customers: int = 20) -> dict[str, object]:
@@ -163,12 +161,6 @@ def free_port() -> int:
 def gunicorn(workers: int = 2, worker_class: str = "sync") -> Iterator[str]:
     """Run gunicorn on the bench database; yield its base URL."""
     port = free_port()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=bench_env(),
-        check=True,
-    )
     proc = subprocess.Popen(
         [
             sys.executable,

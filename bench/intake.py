@@ -111,7 +111,7 @@ def changelist_queries(username: str) -> int:
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
 
-    client = DjangoClient()
+    client = DjangoClient(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username=username))
     client.get(CHANGELIST)
     with CaptureQueriesContext(connection) as ctx:

@@ -135,6 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_URL = "hotline:login"
 LOGIN_REDIRECT_URL = "hotline:home"
 LOGOUT_REDIRECT_URL = "hotline:login"

@@ -43,13 +43,20 @@ def is_staff_member(user: Any) -> bool:
     return bool(user.is_superuser or group_names(user) & STAFF_GROUPS)
 
 
-def customer_id_for(user: Any) -> int | None:
-    """Return the id of the customer company the user belongs to, or None."""
+def customer_link_for(user: Any) -> Any:
+    """Return the user's CustomerUser row (with its customer), loaded once per user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    if not hasattr(user, "_hotline_customer_id"):
+    if not hasattr(user, "_hotline_customer_link"):
         from retainer.models import CustomerUser
 
-        link = CustomerUser.objects.filter(user_id=user.pk).values_list("customer_id", flat=True)
-        user._hotline_customer_id = next(iter(link), None)
-    return user._hotline_customer_id
+        user._hotline_customer_link = (
+            CustomerUser.objects.select_related("customer").filter(user_id=user.pk).first()
+        )
+    return user._hotline_customer_link
+
+
+def customer_id_for(user: Any) -> int | None:
+    """Return the id of the customer company the user belongs to, or None."""
+    link = customer_link_for(user)
+    return link.customer_id if link is not None else None

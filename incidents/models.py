@@ -166,7 +166,9 @@ class Incident(TimeStampedModel):
     )
     cancel_note = models.TextField(_("cancel note"), blank=True, editable=False)
     response_due_at = models.DateTimeField(_("response due"), editable=False)
-    history = HistoricalRecords(m2m_fields=[products])
+    # Product changes are recorded as timeline entries (themselves historied); tracking the
+    # M2M in simple-history would write a whole extra historical incident per change.
+    history = HistoricalRecords()
 
     objects = IncidentQuerySet.as_manager()
 

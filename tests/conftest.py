@@ -5,6 +5,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
 from tests.retainer.factories import (
@@ -26,6 +27,8 @@ def _media_root(settings, tmp_path):
 
 def restore_reference_data() -> None:
     """Recreate what data migrations made (groups, permissions, the shared "unknown" service)."""
+    # The flush gave content types new ids; the cache still holds the old ones.
+    ContentType.objects.clear_cache()
     for app_config in django_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     importlib.import_module("core.migrations.0001_staff_groups").assign(django_apps)

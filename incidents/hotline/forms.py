@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Severity
 from incidents.services import validate_upload
-from retainer.models import Product, Service
+from retainer.models import Service
 from retainer.selectors import product_list_for_customer, service_list_for_customer
 
 # Plain-language explanation of each severity (DESIGN §2, seeds 001/004).
@@ -46,6 +46,33 @@ class MultipleFileField(forms.FileField):
         return [single_clean(item, initial) for item in uploads if item]
 
 
+class ObjectChoiceField(forms.TypedChoiceField):
+    """A choice among objects loaded once by the form; cleans to the object.
+
+    ModelChoiceField queries its queryset again to render and again to validate; the intake
+    form is the hotline's hottest page, so it loads the customer's catalogue once instead.
+    """
+
+    def set_objects(self, objects: list[Any]) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [(str(obj.pk), str(obj)) for obj in objects]
+
+    def clean(self, value: Any) -> Any:
+        key = super().clean(value)
+        return self.objects.get(key) if key not in self.empty_values else None
+
+
+class ObjectMultipleChoiceField(forms.TypedMultipleChoiceField):
+    """Several objects among those loaded once by the form; cleans to a list of objects."""
+
+    def set_objects(self, objects: list[Any]) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [(str(obj.pk), str(obj)) for obj in objects]
+
+    def clean(self, value: Any) -> list[Any]:
+        return [self.objects[key] for key in super().clean(value)]
+
+
 class IncidentForm(forms.Form):
     """Report an incident for the customer the form was built for."""
 
@@ -74,16 +101,13 @@ class IncidentForm(forms.Form):
             "invalid_choice": _("Choose a severity from 1 (critical) to 4 (low)."),
         },
     )
-    service = forms.ModelChoiceField(
+    service = ObjectChoiceField(
         label=_("Faulty service"),
-        queryset=Service.objects.none(),
-        empty_label=None,
         help_text=_("Choose “unknown” if you are not sure."),
         error_messages={"invalid_choice": _("Choose one of your services.")},
     )
-    products = forms.ModelMultipleChoiceField(
+    products = ObjectMultipleChoiceField(
         label=_("Affected products"),
-        queryset=Product.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose only your own products.")},
@@ -109,9 +133,11 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, customer_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        services = service_list_for_customer(customer_id=customer_id)
-        self.fields["service"].queryset = services
-        self.fields["products"].queryset = product_list_for_customer(customer_id=customer_id)
+        services = list(service_list_for_customer(customer_id=customer_id))
+        self.fields["service"].set_objects(services)
+        self.fields["products"].set_objects(
+            list(product_list_for_customer(customer_id=customer_id))
+        )
         if not self.is_bound:
             unknown = next((s for s in services if s.code == Service.UNKNOWN_CODE), None)
             self.initial.setdefault("service", unknown.pk if unknown else None)

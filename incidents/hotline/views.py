@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import customer_id_for, is_staff_member
+from core.access import customer_id_for, customer_link_for, is_staff_member
 from incidents.hotline.forms import SEVERITY_HELP, CommentForm, IncidentForm
 from incidents.models import OPEN_STATUSES, Channel, Incident, TimelineEntry
 from incidents.selectors import (
@@ -32,7 +32,7 @@ from incidents.selectors import (
     timeline_for,
 )
 from incidents.services import incident_add_note, incident_create
-from retainer.models import Customer, CustomerUser
+from retainer.models import Customer
 
 PAGE_SIZE = 20
 RECENT_COUNT = 5
@@ -58,10 +58,8 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 
 def _customer(request: HttpRequest) -> Customer | None:
-    customer_id = customer_id_for(request.user)
-    if customer_id is None:
-        return None
-    return Customer.objects.filter(pk=customer_id).first()
+    link = customer_link_for(request.user)
+    return link.customer if link is not None else None
 
 
 def _hotline_phone(customer: Customer | None) -> str:
@@ -111,12 +109,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             if incident is not None:
                 return redirect("hotline:incident_received", key=incident.key)
     else:
-        phone = (
-            CustomerUser.objects.filter(user_id=request.user.pk)
-            .values_list("phone", flat=True)
-            .first()
-        )
-        form = IncidentForm(customer_id=customer.pk, initial={"contact_phone": phone or ""})
+        phone = customer_link_for(request.user).phone
+        form = IncidentForm(customer_id=customer.pk, initial={"contact_phone": phone})
     context = {"form": form, "customer": customer, "phone": _hotline_phone(customer)}
     return render(request, "hotline/incident_form.html", context)
 

@@ -140,9 +140,16 @@ def incident_update(
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
     if "products" in data:
-        new_ids = {p.pk for p in data["products"]}
-        if new_ids != set(locked.products.values_list("pk", flat=True)):
+        old_products = list(locked.products.all())
+        if {p.pk for p in data["products"]} != {p.pk for p in old_products}:
             locked.products.set(data["products"])
-            _record_change(locked, "products", "", "", actor, now)
+            _record_change(
+                locked,
+                "products",
+                ", ".join(map(str, old_products)),
+                ", ".join(map(str, data["products"])),
+                actor,
+                now,
+            )
     incident.refresh_from_db()
     return incident

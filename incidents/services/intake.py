@@ -206,7 +206,10 @@ def incident_create(
     record_actor(incident, actor)
     incident.save(force_insert=True)
     if products:
-        incident.products.set(products)
+        # One INSERT for all links (the incident is brand new, nothing to diff against).
+        Incident.products.through.objects.bulk_create(
+            [Incident.products.through(incident=incident, product=p) for p in products]
+        )
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.CREATED,
@@ -215,7 +218,12 @@ def incident_create(
         visibility=TimelineEntry.Visibility.CUSTOMER,
         text=_("Reported via %(channel)s: %(summary)s")
         % {"channel": Channel(channel).label, "summary": incident.summary},
-        data={"severity": severity, "channel": channel},
+        data={
+            "severity": severity,
+            "channel": channel,
+            "service": str(service) if service else "",
+            "products": [str(p) for p in products],
+        },
     )
     for upload in attachments:
         attachment_add(incident=incident, upload=upload, actor=actor, now=now, validated=True)

@@ -61,8 +61,10 @@ def test_create_records_the_incident_with_its_products(customer_a, customer_user
 
     incident = IncidentFactory(customer=customer_a, actor=customer_user_a, products=[product])
 
-    latest = incident.history.latest()
-    assert [p.product for p in latest.products.all()] == [product]
+    # Products are audited through the (historied) CREATED timeline entry, not an M2M history.
+    created = incident.timeline.get(kind=TimelineEntry.Kind.CREATED)
+    assert created.data["products"] == [str(product)]
+    assert created.history.count() == 1
 
 
 def test_anonymous_intake_is_recorded_without_a_user(customer_a):
