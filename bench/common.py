@@ -158,7 +158,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, worker_class: str = "sync") -> Iterator[str]:
+def gunicorn(workers: int = 2, worker_class: str = "sync", threads: int = 1) -> Iterator[str]:
     """Run gunicorn on the bench database; yield its base URL."""
     port = free_port()
     proc = subprocess.Popen(
@@ -173,6 +173,8 @@ def gunicorn(workers: int = 2, worker_class: str = "sync") -> Iterator[str]:
             str(workers),
             "--worker-class",
             worker_class,
+            "--threads",
+            str(threads),
             "--backlog",
             "256",
             "--log-level",

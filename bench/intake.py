@@ -126,18 +126,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--changelist-requests", type=int, default=200)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--sizes", default="", help="comma-separated incident counts to run")
     parser.add_argument("--out", type=Path, default=Path("bench/results/intake.json"))
     args = parser.parse_args()
     common.setup_django()
     from django.db import connection
 
     results: dict[str, object] = {}
-    for size in (100, args.incidents):
+    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [100, args.incidents]
+    for size in sizes:
         connection.close()
         common.reset_database()
         seeded = common.seed(size)
         queries = changelist_queries(seeded["support"])
-        with common.gunicorn(workers=2) as base:
+        with common.gunicorn(
+            workers=2, worker_class=args.worker_class, threads=args.threads
+        ) as base:
             results[f"changelist_{size}"] = {
                 "queries": queries,
                 **run_changelist(base, seeded["support"], args.changelist_requests),

@@ -1,7 +1,11 @@
 """IncidentAdmin: the support team's incident list and page, every write through the services."""
 
 from django.contrib import admin
-from django.contrib.admin import DateFieldListFilter
+from django.contrib.admin import DateFieldListFilter, helpers
+from django.contrib.admin.views.main import ChangeList
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -75,6 +79,33 @@ CHANGE_READONLY = (
 )
 
 
+# The columns the changelist shows (plus what the SLO badge needs): loading only these skips
+# a dozen datetime columns per row, a fifth of the page's time at 100 rows.
+CHANGELIST_FIELDS = (
+    "id",
+    "number",
+    "key",
+    "summary",
+    "severity",
+    "status",
+    "reported_at",
+    "acknowledged_at",
+    "response_due_at",
+    "customer__id",
+    "customer__name",
+    "incident_manager__id",
+    "incident_manager__username",
+    "service_id",
+)
+
+
+class IncidentChangeList(ChangeList):
+    """The incident changelist, loading only the displayed columns."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).only(*CHANGELIST_FIELDS)
+
+
 @admin.register(Incident)
 class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
     list_display = (
@@ -85,7 +116,7 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
         "status_badge",
         "slo_badge",
         "incident_manager",
-        "reported_at",
+        "reported_display",
     )
     list_select_related = ("customer", "incident_manager")
     list_filter = (
@@ -99,6 +130,10 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
     search_fields = ("=key", "summary", "customer__name")
     search_help_text = _("Incident key or number, summary, or customer name.")
     list_per_page = 100
+
+    def get_changelist(self, request, **kwargs):
+        return IncidentChangeList
+
     show_full_result_count = False
     inlines = (TimelineInline, AttachmentInline)
 
@@ -122,6 +157,20 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
         return found, may_have_duplicates
 
     # --- columns ------------------------------------------------------------------------------
+
+    def action_checkbox(self, incident: Incident) -> str:
+        """Render the row checkbox directly: the form-widget template path costs ~0.3 ms a row,
+        a third of the whole changelist at 100 rows."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            incident.pk,
+            format_html(gettext("Select this object for an action - {}"), str(incident)),
+        )
+
+    @admin.display(description=_("reported"), ordering="reported_at")
+    def reported_display(self, incident: Incident) -> str:
+        return timezone.localtime(incident.reported_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description=_("key"), ordering="number")
     def key_display(self, incident: Incident) -> str:

@@ -33,7 +33,7 @@ from incidents.filters import IncidentFilter
 from incidents.models import Channel, Incident, TimelineEntry
 from incidents.selectors import (
     incident_get_for,
-    incident_list_with_products,
+    incident_list_with_relations,
     timeline_for,
 )
 from incidents.services import (
@@ -149,7 +149,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_field = "key"
 
     def get_queryset(self) -> Any:
-        return incident_list_with_products(self.request.user)
+        return incident_list_with_relations(self.request.user)
 
     def get_object(self) -> Incident:
         incident = incident_get_for(self.request.user, key=self.kwargs[self.lookup_field])

@@ -27,4 +27,4 @@ def next_incident_number() -> int:
 
 def format_key(number: int) -> str:
     """Return the display key for an incident number (``HOT-42``)."""
-    return f"{settings.HOTLINE_KEY_PREFIX}-{number}"
+    return f"{settings.HOTLINE_KEY_PREFIX.upper()}-{number}"
