@@ -10,5 +10,5 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
 messages:  ## Refresh and compile the Korean and English translations
-	.venv/bin/python manage.py makemessages -l ko -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
-	.venv/bin/python manage.py compilemessages --ignore=.venv
+	DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l ko -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv

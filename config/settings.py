@@ -77,6 +77,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Simple widgets rendered in Python, byte-identical to Django's templates (see core/forms.py).
+FORM_RENDERER = "core.forms.FastFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
