@@ -2,8 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("24/7 Expert Hotline")
+admin.site.site_title = _("Expert Hotline")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="hotline:home", permanent=False)),

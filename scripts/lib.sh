@@ -54,6 +54,18 @@ except Exception:
 PY
 }
 
+# Create the database named in a postgres:// URL when it does not exist yet.
+ensure_database() {
+  "$PY" - "$1" <<'PY'
+import sys, psycopg
+url = sys.argv[1]
+name = url.rsplit("/", 1)[1].split("?")[0]
+with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        conn.execute(f'CREATE DATABASE "{name}"')
+PY
+}
+
 # Start the local PostgreSQL and Redis when they are installed but down (CI and dev machines).
 start_services() {
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && [ -d /etc/postgresql ]; then
