@@ -1,0 +1,1 @@
+"""Final shifts leaving the portal: iCalendar feeds and XLSX sheets."""

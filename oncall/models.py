@@ -1,1 +1,0 @@
-"""On-call schedules, rotations and overrides (built by the on-call issue)."""
