@@ -97,3 +97,20 @@ class ContractFactory(factory.django.DjangoModelFactory):
     starts_on = date(2026, 1, 1)
     ends_on = date(2026, 12, 31)
     status = Contract.Status.ACTIVE
+
+
+def contract_with_allotment(*, customer=None, mm: str = "12", actor=None, **fields) -> Contract:
+    """Create an active contract through the service, so its allotment is in the ledger."""
+    from decimal import Decimal
+
+    from retainer.services import contract_create
+
+    fields.setdefault("code", f"MM-{Contract.objects.count() + 1:04d}")
+    fields.setdefault("starts_on", date(2026, 1, 1))
+    fields.setdefault("ends_on", date(2026, 12, 31))
+    return contract_create(
+        actor=actor,
+        customer=customer or CustomerFactory(),
+        contracted_mm=Decimal(mm),
+        **fields,
+    )

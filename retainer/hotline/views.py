@@ -1,0 +1,64 @@
+"""Customer pages for the monthly M/M reports under /hotline/reports/ (own company only)."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from core import clock
+from core.access import customer_id_for
+from retainer.admin.reports import export_response
+from retainer.models import Contract
+from retainer.reports.chart import chart_svg
+from retainer.reports.detail import monthly_report
+from retainer.reports.exports import line_headers
+from retainer.reports.monthly import parse_month
+from retainer.rules import add_months
+from retainer.selectors import contract_get_for, contract_list_for
+from retainer.services.common import local_date
+
+
+def _months(contract: Contract, today: date) -> list[date]:
+    """Return the report months of a contract up to this month, newest first."""
+    last = min(contract.ends_on, today).replace(day=1)
+    months, current = [], contract.starts_on.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months[::-1]
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "hotline/forbidden.html", status=403)
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    """List the company's contracts and the months with a report."""
+    if customer_id_for(request.user) is None:
+        return _forbidden(request)
+    today = local_date(clock.now())
+    contracts = [(c, _months(c, today)) for c in contract_list_for(request.user)]
+    return render(request, "retainer/hotline/report_list.html", {"contracts": contracts})
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, contract_id: int, month: str) -> HttpResponse:
+    """Show one month's report of an own contract, or download its PDF (?format=pdf)."""
+    if customer_id_for(request.user) is None:
+        return _forbidden(request)
+    contract = contract_get_for(request.user, pk=contract_id)  # 404 for another company's
+    report = monthly_report(contract=contract, month=parse_month(month, default=contract.starts_on))
+    if request.GET.get("format") in ("pdf", "xlsx", "csv"):
+        return export_response(report, request.GET["format"])
+    context = {
+        "report": report,
+        "chart": chart_svg(report.chart),
+        "headers": line_headers(),
+        "contract": contract,
+    }
+    return render(request, "retainer/hotline/report_detail.html", context)

@@ -1,0 +1,1 @@
+"""The monthly M/M report: figures, the overview, the chart and the exports."""

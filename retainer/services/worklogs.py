@@ -1,0 +1,180 @@
+"""Work logs: record effort, then bring the ledger in line (incident or work-log stream)."""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.access import is_staff_member
+from retainer import rules
+from retainer.models import WorkLog
+from retainer.services.common import local_date, record_actor
+from retainer.services.usage import ledger_sync_incident, ledger_sync_work_log
+
+MAX_HOURS = Decimal("744")  # a month of round-the-clock work: anything more is a typo
+FIELDS = (
+    "engineer",
+    "kind",
+    "incident",
+    "engagement",
+    "contract",
+    "started_at",
+    "ended_at",
+    "performed_on",
+    "hours",
+    "description",
+    "billable",
+    "billable_note",
+)
+
+
+def _hours(data: dict[str, Any], errors: dict[str, list[str]]) -> Decimal | None:
+    started, ended = data.get("started_at"), data.get("ended_at")
+    if started and ended:
+        if timezone.is_naive(started) or timezone.is_naive(ended):
+            errors["started_at"] = [_("Give the time with its time zone.")]
+            return None
+        if ended <= started:
+            errors["ended_at"] = [_("The end must be after the start.")]
+            return None
+        return rules.hours_between(started, ended)
+    try:
+        hours = Decimal(str(data.get("hours"))) if data.get("hours") is not None else None
+    except InvalidOperation:
+        hours = None
+    if hours is None or not hours.is_finite():
+        errors["hours"] = [_("Give the hours, or the start and end times.")]
+        return None
+    return hours
+
+
+def _check_hours(hours: Decimal | None, errors: dict[str, list[str]]) -> None:
+    if hours is None:
+        return
+    if hours <= 0 or hours > MAX_HOURS or hours.quantize(rules.HOUR_PLACES) != hours:
+        errors.setdefault("hours", []).append(
+            _("Hours must be more than 0 and at most %(max)s, in steps of 0.01.")
+            % {"max": MAX_HOURS}
+        )
+
+
+def _target(data: dict[str, Any], errors: dict[str, list[str]]) -> Any:
+    """Return the contract the work counts against, checking kind and target agree."""
+    kind, incident, engagement = data.get("kind"), data.get("incident"), data.get("engagement")
+    if kind not in WorkLog.Kind.values:
+        errors["kind"] = [_("Choose incident, diagnostic or advisory.")]
+        return None
+    if kind == WorkLog.Kind.INCIDENT:
+        if incident is None:
+            errors["incident"] = [_("Choose the incident the work was for.")]
+        return incident.contract if incident is not None else None
+    if kind == WorkLog.Kind.DIAGNOSTIC:
+        if engagement is None:
+            errors["engagement"] = [_("Choose the diagnostic engagement the work was for.")]
+        return engagement.contract if engagement is not None else None
+    if data.get("contract") is None:
+        errors["contract"] = [_("Choose the contract the advice was given under.")]
+    return data.get("contract")
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate everything and return the fields to store; raise ValidationError."""
+    errors: dict[str, list[str]] = {}
+    hours = _hours(data, errors)
+    _check_hours(hours, errors)
+    contract = _target(data, errors)
+    if not is_staff_member(data.get("engineer")):
+        errors["engineer"] = [_("Only the firm's engineers log work.")]
+    billable = bool(data.get("billable", True))
+    note = (data.get("billable_note") or "").strip()
+    if not billable and not note:
+        errors["billable_note"] = [_("Tell the customer why this work is not deducted.")]
+    if errors:
+        raise ValidationError(errors)
+    performed_on = data.get("performed_on") or local_date(data.get("started_at") or clock.now())
+    cleaned = {**data, "hours": hours, "contract": contract, "performed_on": performed_on}
+    cleaned.update(billable=billable, billable_note=note)
+    cleaned["description"] = (data.get("description") or "").strip()
+    if cleaned["kind"] != WorkLog.Kind.INCIDENT:
+        cleaned["incident"] = None
+    if cleaned["kind"] != WorkLog.Kind.DIAGNOSTIC:
+        cleaned["engagement"] = None
+    return cleaned
+
+
+def _sync(work_log: WorkLog, incident: Any, *, actor: Any, now: datetime) -> None:
+    if incident is not None:
+        ledger_sync_incident(incident=incident, actor=actor, now=now)
+    ledger_sync_work_log(work_log=work_log, actor=actor, now=now)
+
+
+def _lock_incident(incident: Any) -> Any:
+    """Lock the incident row (as its transitions do) so effort and resolution do not race."""
+    if incident is None:
+        return None
+    return type(incident).objects.select_for_update().get(pk=incident.pk)
+
+
+@transaction.atomic
+def worklog_create(*, actor: Any, now: datetime | None = None, **data: Any) -> WorkLog:
+    """Log effort (hours, or start and end) and post or adjust its deduction."""
+    now = clock.resolve(now)
+    data.setdefault("engineer", actor)
+    unknown = set(data) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown work-log fields: {sorted(unknown)}")
+    cleaned = _clean(data)
+    incident = _lock_incident(cleaned.get("incident"))
+    work_log = WorkLog(**cleaned)
+    record_actor(work_log, actor)
+    work_log.save(force_insert=True)
+    _sync(work_log, incident, actor=actor, now=now)
+    return work_log
+
+
+@transaction.atomic
+def worklog_update(
+    *, work_log: WorkLog, actor: Any, data: dict[str, Any], now: datetime | None = None
+) -> WorkLog:
+    """Change a work log; the ledger gets a correcting delta entry, never an edit."""
+    now = clock.resolve(now)
+    locked = WorkLog.objects.select_for_update().get(pk=work_log.pk)
+    current = {name: getattr(locked, name) for name in FIELDS}
+    if "hours" in data and not ({"started_at", "ended_at"} & set(data)):
+        current.update(started_at=None, ended_at=None)
+    cleaned = _clean({**current, **data})
+    if cleaned["kind"] != locked.kind or cleaned["contract"] != locked.contract:
+        raise ValidationError(_("Log new work instead of moving a work log to another target."))
+    old_incident = _lock_incident(locked.incident)
+    for name, value in cleaned.items():
+        setattr(locked, name, value)
+    record_actor(locked, actor)
+    locked.save()
+    _sync(locked, old_incident, actor=actor, now=now)
+    work_log.refresh_from_db()
+    return work_log
+
+
+@transaction.atomic
+def worklog_delete(*, work_log: WorkLog, actor: Any, now: datetime | None = None) -> None:
+    """Delete an incident work log (the incident's deduction is adjusted).
+
+    A diagnostic or advisory log that already deducted stays, as its ledger entries point at
+    it: mark it non-billable (with the reason) to give the M/M back instead.
+    """
+    now = clock.resolve(now)
+    locked = WorkLog.objects.select_for_update().get(pk=work_log.pk)
+    if locked.ledger_entries.exists():
+        raise ValidationError(
+            _("This work has been deducted; mark it non-billable to give the M/M back.")
+        )
+    incident = _lock_incident(locked.incident)
+    record_actor(locked, actor)
+    locked.delete()
+    if incident is not None:
+        ledger_sync_incident(incident=incident, actor=actor, now=now)

@@ -1,0 +1,153 @@
+"""The M/M admin: contracts save through the services, the ledger is read-only, the report."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from incidents.models import Status
+from retainer.models import Contract, LedgerEntry, WorkLog
+from retainer.services import worklog_create
+from tests.incidents.factories import incident_in_status
+from tests.retainer.conftest import seoul
+
+
+def _login(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def test_adding_an_active_contract_posts_the_allotment(manager, contract):
+    response = _login(manager).post(
+        reverse("admin:retainer_contract_add"),
+        {
+            "customer": contract.customer_id,
+            "code": "HANBIT-B",
+            "status": "active",
+            "starts_on": "2026-02-01",
+            "ends_on": "2027-01-31",
+            "contracted_mm": "3",
+            "hours_per_mm": "160",
+            "carry_over_cap_percent": "20",
+            "postmortem_policy": "severe",
+            "response_minutes_sev1": "60",
+            "response_minutes_sev2": "120",
+            "response_minutes_sev3": "120",
+            "response_minutes_sev4": "120",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = Contract.objects.get(code="HANBIT-B")
+    assert LedgerEntry.objects.get(contract=created).amount == D("3")
+
+
+def test_contract_page_shows_balance_and_ledger(manager, contract):
+    content = (
+        _login(manager)
+        .get(reverse("admin:retainer_contract_change", args=[contract.pk]))
+        .content.decode()
+    )
+
+    assert "granted: 12" in content
+    assert f"allotment:{contract.pk}#1" in content
+
+
+@pytest.mark.parametrize("user", ["manager", "engineer"])
+def test_ledger_entries_cannot_be_changed_or_deleted(request, user, contract):
+    client = _login(request.getfixturevalue(user))
+    entry = LedgerEntry.objects.get(contract=contract)
+
+    change = client.post(reverse("admin:retainer_ledgerentry_change", args=[entry.pk]), {})
+    delete = client.post(reverse("admin:retainer_ledgerentry_delete", args=[entry.pk]), {})
+
+    assert change.status_code in (302, 403)  # the view-only page refuses the post
+    assert delete.status_code == 403
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == D("12")
+
+
+def test_account_manager_adds_an_adjustment(manager, contract):
+    response = _login(manager).post(
+        reverse("admin:retainer_ledgerentry_add"),
+        {
+            "contract": contract.pk,
+            "amount": "-0.5",
+            "effective_on": "2026-03-02",
+            "memo": "Workshop",
+        },
+    )
+
+    assert response.status_code == 302
+    assert LedgerEntry.objects.filter(contract=contract, kind="adjustment").count() == 1
+
+
+def test_engineer_logs_work_from_the_incident_page(engineer, contract):
+    incident = incident_in_status(
+        Status.ACKNOWLEDGED,
+        actor=engineer,
+        reported_at=seoul(2026, 3, 10, 9, 0),
+        customer=contract.customer,
+    )
+    client = _login(engineer)
+    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+    add_url = reverse("admin:retainer_worklog_add") + f"?kind=incident&incident={incident.pk}"
+    assert add_url.replace("&", "&amp;") in page.content.decode()
+
+    response = client.post(
+        add_url,
+        {
+            "engineer": engineer.pk,
+            "kind": "incident",
+            "incident": incident.pk,
+            "hours": "1.5",
+            "performed_on": "2026-03-10",
+            "billable": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert WorkLog.objects.get(incident=incident).hours == D("1.5")
+    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+    assert "1.50" in page.content.decode()
+
+
+def test_report_page_and_exports(manager, engineer, contract):
+    worklog_create(
+        actor=engineer,
+        kind="advisory",
+        contract=contract,
+        hours=D("16"),
+        performed_on=date(2026, 3, 3),
+        description="Index review",
+    )
+    client = _login(manager)
+    url = reverse("admin:retainer_contract_report", args=[contract.pk])
+
+    page = client.get(url, {"month": "2026-03"})
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "<svg" in content
+    assert "<script>" not in content  # no inline script: the chart is server-rendered SVG
+    assert "Closing balance (M/M)" in content
+    assert "11.9" in content
+    for fmt, kind in (("csv", "text/csv"), ("xlsx", "spreadsheetml"), ("pdf", "application/pdf")):
+        response = client.get(url, {"month": "2026-03", "format": fmt})
+        assert response.status_code == 200
+        assert kind in response["Content-Type"]
+        assert "attachment" in response["Content-Disposition"]
+
+
+def test_overview_lists_contracts(manager, contract):
+    response = _login(manager).get(
+        reverse("admin:retainer_contract_overview"), {"month": "2026-03", "sort": "utilisation"}
+    )
+    assert response.status_code == 200
+    assert "HANBIT-2026" in response.content.decode()
+
+
+def test_support_cannot_open_the_report(engineer, contract):
+    url = reverse("admin:retainer_contract_report", args=[contract.pk])
+    assert _login(engineer).get(url).status_code == 403
