@@ -94,3 +94,15 @@ ensure_chromium() {
     return 1
   fi
 }
+
+# Debian's Korean TrueType font, embedded in the monthly M/M report PDF (reportlab).
+ensure_korean_font() {
+  if [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ]; then return 0; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Debian's fonts-nanum for the M/M report PDF"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null
+  else
+    warn "The Korean PDF font is missing: run 'sudo apt-get install fonts-nanum'."
+    return 1
+  fi
+}
