@@ -32,6 +32,10 @@ def bench_env(**extra: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         CACHE_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        # Plain HTTP on loopback, no second factor, no rate limits: the bench measures the app.
+        HOTLINE_HTTPS="0",
+        HOTLINE_REQUIRE_2FA="0",
+        HOTLINE_RATELIMIT_ENABLED="0",
     )
     env.update(extra)
     return env

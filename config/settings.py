@@ -5,6 +5,7 @@ A newcomer gets SQLite under ``var/`` and Redis when reachable; production sets
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,7 +56,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "retainer",
     "oncall",
@@ -66,14 +72,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.security.twofactor.TwoFactorMiddleware",
+    "core.security.limits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a flagged lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +146,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out user name + address before any password is checked (django-axes).
+    "core.security.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify and are upgraded to Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -201,6 +225,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks are short and idempotent; a message unacknowledged this long (a worker killed with -9)
+# goes back to the queue. Messages with a priority are served lowest number first.
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300, "priority_steps": [0, 3, 6, 9]}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -211,7 +240,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filters.IdFilterBackend",  # related rows by plain id: no existence oracle
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
@@ -236,6 +265,136 @@ HOTLINE_KEY_PREFIX = os.environ.get("HOTLINE_KEY_PREFIX", "HOT")
 HOTLINE_DEFAULT_RESPONSE_MINUTES = int(os.environ.get("HOTLINE_DEFAULT_RESPONSE_MINUTES", "120"))
 HOTLINE_ATTACHMENT_MAX_BYTES = int(os.environ.get("HOTLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 HOTLINE_ATTACHMENT_MAX_COUNT = int(os.environ.get("HOTLINE_ATTACHMENT_MAX_COUNT", "5"))
+# The Korean font embedded in the monthly M/M report PDF (Debian's fonts-nanum package).
+HOTLINE_PDF_FONT = os.environ.get(
+    "HOTLINE_PDF_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+)
+HOTLINE_PDF_FONT_BOLD = os.environ.get(
+    "HOTLINE_PDF_FONT_BOLD", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"
+)
+
+# --- Timers, escalation and notifications (DESIGN §3) ----------------------------------------
+# Due times live in PostgreSQL; beat jobs sweep them. Integration tests compress every interval.
+HOTLINE_SWEEP_INTERVAL_SECONDS = float(os.environ.get("HOTLINE_SWEEP_INTERVAL_SECONDS", "10"))
+HOTLINE_SWEEP_BATCH_SIZE = int(os.environ.get("HOTLINE_SWEEP_BATCH_SIZE", "100"))
+HOTLINE_REQUEUE_INTERVAL_SECONDS = float(os.environ.get("HOTLINE_REQUEUE_INTERVAL_SECONDS", "15"))
+HOTLINE_WATCHDOG_INTERVAL_SECONDS = float(os.environ.get("HOTLINE_WATCHDOG_INTERVAL_SECONDS", "60"))
+# Work overdue by more than this means the sweeper is stalled: the watchdog alerts.
+HOTLINE_WATCHDOG_GRACE_SECONDS = float(os.environ.get("HOTLINE_WATCHDOG_GRACE_SECONDS", "120"))
+HOTLINE_OPS_EMAILS = env_list("HOTLINE_OPS_EMAILS")
+HOTLINE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("HOTLINE_DELIVERY_MAX_ATTEMPTS", "6"))
+HOTLINE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("HOTLINE_DELIVERY_BACKOFF_SECONDS", "30"))
+HOTLINE_DELIVERY_BACKOFF_MAX_SECONDS = float(
+    os.environ.get("HOTLINE_DELIVERY_BACKOFF_MAX_SECONDS", "3600")
+)
+# An open delivery enqueued longer ago than this was lost (a flushed broker): enqueue it again.
+HOTLINE_DELIVERY_STALE_SECONDS = float(os.environ.get("HOTLINE_DELIVERY_STALE_SECONDS", "60"))
+HOTLINE_HTTP_TIMEOUT_SECONDS = float(os.environ.get("HOTLINE_HTTP_TIMEOUT_SECONDS", "5"))
+HOTLINE_SMS_PROVIDER = os.environ.get(
+    "HOTLINE_SMS_PROVIDER", "core.notifications.channels.ConsoleSmsProvider"
+)
+HOTLINE_ACK_LINK_MAX_AGE_SECONDS = int(os.environ.get("HOTLINE_ACK_LINK_MAX_AGE_SECONDS", "86400"))
+
+# --- Security (README "Security") -------------------------------------------------------------
+# HTTPS everywhere unless DEBUG or the test settings are on; HOTLINE_HTTPS=0 serves plain HTTP
+# (a production-like run on a laptop, the benchmark).
+HOTLINE_HTTPS = env_bool("HOTLINE_HTTPS", default=not (DEBUG or TESTING))
+SECURE_SSL_REDIRECT = HOTLINE_HTTPS
+SESSION_COOKIE_SECURE = HOTLINE_HTTPS
+CSRF_COOKIE_SECURE = HOTLINE_HTTPS
+LANGUAGE_COOKIE_SECURE = HOTLINE_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HOTLINE_HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HOTLINE_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HOTLINE_HTTPS)
+# TLS ends at the reverse proxy, which must set (overwrite) this header; "" when there is none.
+_PROXY_SSL_HEADER = os.environ.get(
+    "HOTLINE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO" if HOTLINE_HTTPS else ""
+)
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
+# How many proxies of ours append to X-Forwarded-For; 0 trusts only REMOTE_ADDR (core.security.net).
+HOTLINE_TRUSTED_PROXY_COUNT = int(os.environ.get("HOTLINE_TRUSTED_PROXY_COUNT", "0"))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# django-csp 4: nothing inline, nothing from elsewhere (Swagger UI comes from the sidecar package).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Two-factor login for staff (core.security.twofactor): on wherever DEBUG and tests are off.
+HOTLINE_REQUIRE_2FA = env_bool("HOTLINE_REQUIRE_2FA", default=not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Expert Hotline")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no admin can read or copy another person's TOTP secret
+
+# Lockout (django-axes): 5 failures per user name + client address lock that pair for 15 min.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.security.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.security.responses.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are core.models.SecurityEvent rows
+AXES_VERBOSE = False
+
+# Rate limits (core.security.limits; django-ratelimit windows in the default cache, so production
+# sets CACHE_URL to Redis to share them between workers). "N/Mm" = N requests per M minutes.
+RATELIMIT_ENABLE = env_bool("HOTLINE_RATELIMIT_ENABLED", default=not TESTING)
+RATELIMIT_USE_CACHE = "default"
+HOTLINE_RATELIMITS = {
+    "login_ip": "30/5m",
+    "login_username": "10/5m",
+    "otp_user": "10/5m",
+    "otp_ip": "30/5m",
+    "intake_user": "10/10m",
+    "intake_ip": "100/10m",  # a whole company may report from one NAT address
+    "form_user": "60/m",
+    "form_ip": "300/m",
+    "api_ip": "600/m",
+    "api_user": "300/m",
+    "api_write": "60/m",
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "core.security.limits.ApiUserThrottle",
+    "core.security.limits.ApiWriteThrottle",
+]
+# JSON only outside DEBUG: the browsable API's templates carry inline styles; /api/docs/ stays.
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "rest_framework.renderers.JSONRenderer",
+    *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+]
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)
+
+# Uploads: at most twice the attachment count per request (more is refused outright), and no
+# file is written to disk past HOTLINE_UPLOAD_MAX_BYTES (core.security.uploads).
+DATA_UPLOAD_MAX_NUMBER_FILES = HOTLINE_ATTACHMENT_MAX_COUNT * 2
+HOTLINE_UPLOAD_MAX_BYTES = int(
+    os.environ.get("HOTLINE_UPLOAD_MAX_BYTES", max(HOTLINE_ATTACHMENT_MAX_BYTES, 25 * 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.security.uploads.BoundedTemporaryFileUploadHandler",
+]
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
@@ -244,5 +403,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # one INFO line per login otherwise
+    },
 }

@@ -4,17 +4,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 admin.site.site_header = _("24/7 Expert Hotline")
 admin.site.site_title = _("Expert Hotline")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="hotline:home", permanent=False)),
+    # Before the admin's own routes, which would take any /admin/<app>/ path.
+    path("admin/2fa/", include("core.security.urls")),
     path("admin/", admin.site.urls),
+    path("hotline/reports/", include("retainer.hotline.urls")),
     path("hotline/", include("incidents.hotline.urls")),
+    # The signed one-click acknowledge link of a page (the recipient may not be logged in).
+    path("ack/", include("incidents.escalation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,8 +1,12 @@
-"""The admin base every domain model uses: history visible, reverts only for those who may edit."""
+"""The admin base every domain model uses (history visible, reverts only for those who may edit),
+and the read-only log of security events."""
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.models import SecurityEvent
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -23,3 +27,38 @@ class AuditedAdmin(SimpleHistoryAdmin):
             ):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Logins, failures, lockouts and two-factor events: read-only, newest first."""
+
+    list_display = ("at", "kind", "username", "is_staff", "ip_address", "path")
+    list_filter = ("kind", "is_staff", ("at", admin.DateFieldListFilter))
+    search_fields = ("=username", "=ip_address")
+    list_per_page = 100
+    show_full_result_count = False
+    date_hierarchy = "at"
+    readonly_fields = (
+        "at",
+        "kind",
+        "user",
+        "username",
+        "is_staff",
+        "ip_address",
+        "user_agent",
+        "path",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The outbox admin registers itself on import (admin autodiscovery imports this module).
+from core.notifications import admin as notifications_admin  # noqa: E402, F401

@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from core.notifications.services import register_outcome_handler
+        from incidents.escalation.acklinks import PAGE_TOPIC
+        from incidents.escalation.outcomes import page_delivery_recorded
+
+        # Each attempt to deliver a page is an entry on its incident's timeline.
+        register_outcome_handler(PAGE_TOPIC, page_delivery_recorded)

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core import clock
+from core.filters import UtcIsoDateTimeFilter
 from incidents.models import Channel, Incident, Severity, SloState, Status
 
 
@@ -35,10 +36,10 @@ class IncidentFilter(django_filters.FilterSet):
     slo_state = django_filters.ChoiceFilter(
         choices=SloState.choices, method="filter_slo_state", label=_("Response SLO state")
     )
-    reported_after = django_filters.IsoDateTimeFilter(
+    reported_after = UtcIsoDateTimeFilter(
         field_name="reported_at", lookup_expr="gte", label=_("Reported at or after")
     )
-    reported_before = django_filters.IsoDateTimeFilter(
+    reported_before = UtcIsoDateTimeFilter(
         field_name="reported_at", lookup_expr="lt", label=_("Reported before")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("Key or summary contains"))

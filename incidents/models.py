@@ -238,6 +238,7 @@ class TimelineEntry(models.Model):
         ESCALATION = "escalation", _("Escalation")
         NOTIFICATION = "notification", _("Notification")
         SLO = "slo", _("SLO")
+        ENTITLEMENT = "entitlement", _("Entitlement")
 
     class Visibility(models.TextChoices):
         INTERNAL = "internal", _("Internal")
@@ -310,3 +311,31 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Timers, escalation policies and their copies live in their own module of this app.
+from incidents.escalation.models import (  # noqa: E402
+    EscalationPolicy,
+    EscalationStep,
+    EscalationTarget,
+    IncidentEscalation,
+    SloTimer,
+    Timer,
+)
+
+__all__ = [
+    "Attachment",
+    "CancelReason",
+    "Channel",
+    "EscalationPolicy",
+    "EscalationStep",
+    "EscalationTarget",
+    "Incident",
+    "IncidentEscalation",
+    "Severity",
+    "SloState",
+    "SloTimer",
+    "Status",
+    "TimelineEntry",
+    "Timer",
+]

@@ -5,9 +5,11 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
+from core.access import SUPPORT_GROUP
 from tests.retainer.factories import (
     AccountManagerFactory,
     ContractFactory,
@@ -17,6 +19,15 @@ from tests.retainer.factories import (
     ServiceFactory,
     SupportUserFactory,
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_history_bypass():
+    """QuerySet.update()/bulk_update() on a historied model fails the test (tests/security)."""
+    from tests.security.guards import forbid_history_bypass
+
+    with forbid_history_bypass():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -32,15 +43,36 @@ def restore_reference_data() -> None:
     for app_config in django_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     importlib.import_module("core.migrations.0001_staff_groups").assign(django_apps)
+    escalation = importlib.import_module("incidents.migrations.0006_default_escalation_policy")
+    escalation.assign(django_apps)
+    escalation.create_default_policy(django_apps)
+    importlib.import_module("retainer.migrations.0005_mm_permissions").assign(django_apps)
     importlib.import_module("retainer.migrations.0002_unknown_service").create_unknown(
         django_apps, None
     )
 
 
+def _uses_database(request) -> bool:
+    fixtures = {"db", "transactional_db", "live_server", "django_db_setup"}
+    marker = request.node.get_closest_marker("django_db")
+    return marker is not None or bool(fixtures & set(request.fixturenames))
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request, django_db_blocker):
     """A transactional test ends with a flush that also wipes migration-made rows; put them back
-    so the tests that run after it in the same process still find them."""
+    so the tests that run after it in the same process still find them.
+
+    Use plain ``django_db(transaction=True)``, never ``serialized_rollback=True``: after another
+    transactional test's flush has recreated the content types, reloading the serialized
+    snapshot collides with them (duplicate ``admin.logentry``)."""
+    if _uses_database(request):
+        # The teardown below may run before the flush (fixture order varies with the closure):
+        # check at setup too, before the test's own transaction begins.
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            if not Group.objects.filter(name=SUPPORT_GROUP).exists():
+                restore_reference_data()
     yield
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(

@@ -4,5 +4,6 @@ Importing the package registers the model admins (Django's admin autodiscovery i
 """
 
 from incidents.admin import incident, records
+from incidents.escalation import admin as escalation
 
-__all__ = ["incident", "records"]
+__all__ = ["escalation", "incident", "records"]

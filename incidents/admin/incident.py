@@ -1,7 +1,7 @@
 """IncidentAdmin: the support team's incident list and page, every write through the services."""
 
 from django.contrib import admin
-from django.contrib.admin import DateFieldListFilter, helpers
+from django.contrib.admin import DateFieldListFilter, EmptyFieldListFilter, helpers
 from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,8 +13,9 @@ from core.admin import AuditedAdmin
 from incidents.admin import display
 from incidents.admin.filters import ServiceListFilter, SloStateFilter
 from incidents.admin.forms import IncidentAddForm, IncidentChangeForm
-from incidents.admin.inlines import AttachmentInline, TimelineInline
+from incidents.admin.inlines import AttachmentInline, TimelineInline, WorkLogInline
 from incidents.admin.workflow import IncidentWorkflowMixin
+from incidents.escalation.admin import render_plan
 from incidents.models import Channel, Incident
 from incidents.selectors import incident_list_for
 from incidents.services.editing import EDITABLE_FIELDS, FROZEN_STATUSES, ROLE_FIELDS
@@ -37,6 +38,7 @@ CHANGE_FIELDSETS = (
             )
         },
     ),
+    (_("Escalation"), {"fields": ("escalation_plan",)}),
     (_("Scope"), {"fields": ("service", "products")}),
     (_("Roles"), {"fields": ROLE_FIELDS}),
     (
@@ -64,6 +66,7 @@ CHANGE_READONLY = (
     "status_badge",
     "slo_badge",
     "response_due_at",
+    "escalation_plan",
     "cancel_reason",
     "cancel_note",
     "reported_at",
@@ -126,6 +129,7 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
         ("service", ServiceListFilter),
         SloStateFilter,
         ("reported_at", DateFieldListFilter),
+        ("contract", EmptyFieldListFilter),  # "empty" = filed without an active contract
     )
     search_fields = ("=key", "summary", "customer__name")
     search_help_text = _("Incident key or number, summary, or customer name.")
@@ -135,7 +139,7 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
         return IncidentChangeList
 
     show_full_result_count = False
-    inlines = (TimelineInline, AttachmentInline)
+    inlines = (TimelineInline, WorkLogInline, AttachmentInline)
 
     class Media:
         css = {"all": ("incidents/admin.css",)}
@@ -187,6 +191,10 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
     @admin.display(description=_("response SLO"), ordering="response_due_at")
     def slo_badge(self, incident: Incident) -> str:
         return display.slo_badge(incident.slo_state(clock.now()))
+
+    @admin.display(description=_("escalation plan"))
+    def escalation_plan(self, incident: Incident) -> str:
+        return render_plan(incident)
 
     @admin.display(description=_("TTD (time to detect)"))
     def time_to_detect(self, incident: Incident) -> str:

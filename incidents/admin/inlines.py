@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.admin.display import attachment_link, visibility_badge
 from incidents.models import Attachment, TimelineEntry
+from retainer.models import WorkLog
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -56,3 +57,17 @@ class AttachmentInline(ReadOnlyInline):
     @admin.display(description=_("size"))
     def file_size(self, attachment: Attachment) -> str:
         return filesizeformat(attachment.size)
+
+
+class WorkLogInline(ReadOnlyInline):
+    """Effort logged on the incident (added with the "Log work" button, through the service)."""
+
+    model = WorkLog
+    fk_name = "incident"
+    verbose_name_plural = _("work logs")
+    fields = ("performed_on", "engineer", "hours", "billable", "billable_note", "description")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("engineer")

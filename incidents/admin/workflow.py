@@ -104,6 +104,8 @@ class IncidentWorkflowMixin:
             "transitions": transitions,
             "note_form": NoteForm(),
             "note_url": self._url("note", incident.pk),
+            "log_work_url": f"{reverse('admin:retainer_worklog_add')}?kind=incident"
+            f"&incident={incident.pk}",
         }
 
     def _render_action_form(

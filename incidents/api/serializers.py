@@ -174,6 +174,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     tta_seconds = serializers.SerializerMethodField(help_text=_("Time to acknowledge, in seconds."))
     ttr_seconds = serializers.SerializerMethodField(help_text=_("Time to resolve, in seconds."))
     slo_state = serializers.SerializerMethodField(help_text=_("Response SLO state right now."))
+    slo_breached_at = serializers.SerializerMethodField(
+        help_text=_("When the response SLO was breached (its deadline), or null.")
+    )
     allowed_transitions = serializers.SerializerMethodField(
         help_text=_("Transitions the requesting user may run now.")
     )
@@ -216,6 +219,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "tta_seconds",
             "ttr_seconds",
             "slo_state",
+            "slo_breached_at",
             "allowed_transitions",
             "updated_at",
         ]
@@ -236,6 +240,12 @@ class IncidentSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=SloState.choices))
     def get_slo_state(self, obj: Incident) -> str:
         return str(obj.slo_state(self.context.get("now") or clock.now()))
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_slo_breached_at(self, obj: Incident) -> Any:
+        if self.get_slo_state(obj) != SloState.BREACHED:
+            return None
+        return serializers.DateTimeField().to_representation(obj.response_due_at)
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=[*TRANSITIONS]))

@@ -236,4 +236,7 @@ def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> F
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened by mistake in a tab, the file still runs nothing and keeps no cached copy.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.access import is_staff_member
+from incidents.escalation import services as timers
 from incidents.models import Incident, Severity, Status, TimelineEntry
 from incidents.services.intake import (
     _validate_catalogue,
@@ -136,6 +137,7 @@ def incident_update(
             reported_at=locked.reported_at, severity=locked.severity, contract=locked.contract
         )
         changed.append("response_due_at")
+        timers.response_timer_reschedule(incident=locked, now=now)
     record_actor(locked, actor)
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.access import customer_id_for, is_staff_member
+from incidents.escalation import services as timers
 from incidents.models import Channel, Incident, Severity, TimelineEntry
 from incidents.services.attachments import attachment_add, validate_upload
 from incidents.services.keys import format_key, next_incident_number
@@ -225,11 +226,26 @@ def incident_create(
             "products": [str(p) for p in products],
         },
     )
+    _flag_if_no_contract(incident, now=now)
+    timers.incident_timers_start(incident=incident, now=now)
     for upload in attachments:
         attachment_add(incident=incident, upload=upload, actor=actor, now=now, validated=True)
     if reporter_email:
         _send_receipt_on_commit(incident.pk)
     return incident
+
+
+def _flag_if_no_contract(incident: Incident, *, now: datetime) -> None:
+    """Accept the report (the hotline turns no one away) but flag it for the account manager."""
+    if incident.contract_id is not None:
+        return
+    timeline_add(
+        incident=incident,
+        kind=TimelineEntry.Kind.ENTITLEMENT,
+        at=now,
+        text=_("No active contract: the account manager checks the entitlement."),
+        data={"flag": "no_active_contract"},
+    )
 
 
 def _send_receipt_on_commit(incident_id: int) -> None:

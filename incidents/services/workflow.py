@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.access import is_staff_member
+from incidents.escalation import services as timers
 from incidents.models import CancelReason, Incident, Status, TimelineEntry
 from incidents.services.timeline import acting_user, record_actor, timeline_add
+from retainer.services import ledger_sync_incident
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("cancel", frozenset({Status.NEW}), Status.CANCELLED, gettext_lazy("Cancel")),
     )
 }
+
+# Transitions that settle the incident's M/M deduction (DESIGN §5): posted at resolution,
+# nothing when cancelled; a reopen keeps what was posted until the next resolution.
+LEDGER_TRANSITIONS = frozenset({"resolve", "cancel", "reopen"})
+# Transitions that stop the response SLO clock and the escalation (DESIGN §3).
+CLOCK_STOPPING_TRANSITIONS = frozenset({"acknowledge", "cancel"})
 
 # Texts the customer sees on its timeline for each transition.
 CUSTOMER_TEXT = {
@@ -118,6 +126,11 @@ def _apply(
         visibility=TimelineEntry.Visibility.CUSTOMER,
         data={"transition": name, "from": previous, "to": transition.target},
     )
+    if name in LEDGER_TRANSITIONS:
+        ledger_sync_incident(incident=locked, actor=actor, now=now)
+    if name in CLOCK_STOPPING_TRANSITIONS:
+        # Same transaction, incident row locked: a step not yet claimed by the sweep never pages.
+        timers.incident_timers_stop(incident=locked, transition=name, actor=actor, now=now)
     # Keep the caller's object in step with the database.
     incident.refresh_from_db()
     return incident

@@ -33,7 +33,7 @@ def _intake_worker(customer, barrier: threading.Barrier, numbers: list, errors: 
         connection.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_intake_hands_out_unique_increasing_keys(settings):
     settings.HOTLINE_KEY_PREFIX = "OPS"
     customer = CustomerFactory()

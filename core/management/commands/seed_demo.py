@@ -25,6 +25,8 @@ from incidents.services import (
     incident_mitigate,
     incident_resolve,
 )
+from oncall.demo import seed_oncall_demo
+from retainer.demo import seed_retainer_demo
 from retainer.models import Contract, Customer, CustomerUser, Product, Service
 
 DEMO_PASSWORD = "hotline-demo"
@@ -70,10 +72,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = self._staff()
             customers = [self._customer(spec, staff["am1"]) for spec in CUSTOMERS]
+            seed_oncall_demo()
             if Incident.objects.exists():
                 self.stdout.write("Demo incidents already present; left as they are.")
             else:
                 self._incidents(customers, staff)
+            seed_retainer_demo(staff)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _user(self, username: str, first: str, last: str, **flags: Any) -> Any:
