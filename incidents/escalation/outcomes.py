@@ -1,5 +1,6 @@
 """What a page's delivery did, on the incident's timeline (registered with the outbox)."""
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,8 @@ def page_delivery_recorded(delivery: Delivery, status: str) -> None:
     """Write one timeline entry per attempt: sent, failed (will retry) or dead."""
     if delivery.object_id is None or status not in TEXTS:
         return
-    with translation.override(None):  # timeline text is written in the site language
+    # Timeline text is written in the site language (override(None) would mean untranslated).
+    with translation.override(settings.LANGUAGE_CODE):
         text = str(TEXTS[Status(status)]) % {
             "name": delivery.recipient_label,
             "channel": delivery.get_channel_display(),
