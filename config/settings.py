@@ -5,6 +5,7 @@ A newcomer gets SQLite under ``var/`` and Redis when reachable; production sets
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,9 +34,24 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 TESTING = env_bool("HOTLINE_TESTING", default=False)
 
+# Management commands that read only code, never signed data: they may run in a bare checkout
+# (a developer's `makemigrations --check`) without a SECRET_KEY. Serving never may.
+OFFLINE_COMMANDS = frozenset(
+    {"makemigrations", "makemessages", "compilemessages", "showmigrations", "sqlmigrate"}
+)
+
+
+def _offline_command() -> bool:
+    return (
+        len(sys.argv) > 1
+        and Path(sys.argv[0]).name == "manage.py"
+        and sys.argv[1] in OFFLINE_COMMANDS
+    )
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or _offline_command()):
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 

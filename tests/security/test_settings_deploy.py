@@ -76,6 +76,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_offline_commands_run_in_a_bare_checkout_without_a_secret_key(tmp_path):
+    """A developer's `makemigrations --check` needs no configuration; it signs nothing."""
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     result = run(["-c", PROBE], production_env(tmp_path_factory.mktemp("var")))
