@@ -24,4 +24,4 @@ def send_swap_notice(swap_id: int, kind: str, user_id: int) -> None:
         return
     user = swap.covering if swap.covering_id == user_id else swap.requester
     subject, body = messages.swap_notice(user, swap, kind)
-    notify_user(user, subject, body)
+    notify_user(user, subject, body, key=f"oncall.swap:{swap_id}:{kind}:{user_id}")

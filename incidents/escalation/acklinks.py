@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.notifications.models import Delivery
+from core.notifications.topics import INCIDENT_PAGE
 from incidents.models import Incident, Status
 
 SALT = "incidents.escalation.ack"
-PAGE_TOPIC = "incident.page"
+PAGE_TOPIC = INCIDENT_PAGE
 
 
 class AckLinkError(Exception):

@@ -1,30 +1,40 @@
 """Pages a person received: the seam the fairness report reads.
 
-Until the notification outbox exists, a page is approximated by an incident the person became
-incident manager of (the acknowledger, by default), at the time it was reported. When the
-outbox lands, only these functions change.
+A page is an incident paging step that reached the person: the sent outbox deliveries of the
+incident paging topic addressed to them, one per (incident, step) however many channels
+carried it, at the time the first of them was sent.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.apps import apps
+from core.notifications.models import Delivery
+from core.notifications.topics import INCIDENT_PAGE
 
 
 def pages_received(
     users: Iterable[Any], start: datetime, end: datetime
 ) -> dict[int, list[datetime]]:
     """Return, per user id, when each page in ``[start, end)`` reached them (one query)."""
-    # Read through the app registry: on-call sits below incidents in the dependency order.
-    incident_model = apps.get_model("incidents", "Incident")
     ids = [user.pk for user in users]
-    rows = incident_model.objects.filter(
-        incident_manager_id__in=ids, reported_at__gte=start, reported_at__lt=end
-    ).values_list("incident_manager_id", "reported_at")
+    rows = (
+        Delivery.objects.filter(
+            topic=INCIDENT_PAGE,
+            recipient_id__in=ids,
+            status=Delivery.Status.SENT,
+            sent_at__gte=start,
+            sent_at__lt=end,
+        )
+        .order_by("sent_at")
+        .values_list("recipient_id", "object_id", "data__step", "sent_at")
+    )
+    seen: set[tuple[Any, ...]] = set()
     found: dict[int, list[datetime]] = {pk: [] for pk in ids}
-    for user_id, reported_at in rows:
-        found[user_id].append(reported_at)
+    for user_id, object_id, step, sent_at in rows:
+        if (user_id, object_id, step) not in seen:
+            seen.add((user_id, object_id, step))
+            found[user_id].append(sent_at)
     return found
 
 

@@ -1,23 +1,23 @@
 """Reaching an engineer: contact preferences, quiet hours, and the one sending seam.
 
-``notify_user`` is the seam the later notification-outbox issue replaces (e-mail, Slack,
-webhook, SMS with delivery records); today it sends e-mail through Django's mail API.
+``notify_user`` writes one outbox message per channel (e-mail, SMS, Slack); the outbox sends
+them after the transaction commits, once per idempotency key.
 """
 
-import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 
 from core import clock
+from core.notifications.models import WebhookEndpoint
+from core.notifications.services import Message, deliveries_create
+from core.notifications.topics import ONCALL_NOTICE
 from oncall.models import NotificationProfile
 from oncall.models.profiles import SEVERITIES_IGNORING_QUIET_HOURS
-
-logger = logging.getLogger(__name__)
 
 EMAIL, SMS, SLACK = "email", "sms", "slack"
 
@@ -50,18 +50,65 @@ def channels_for(
     return channels
 
 
+def _slack_endpoint() -> WebhookEndpoint | None:
+    """Return the Slack channel that people who choose Slack are mentioned in."""
+    return WebhookEndpoint.objects.filter(
+        kind=WebhookEndpoint.Kind.SLACK, pages_people=True, is_active=True
+    ).first()
+
+
+def _route(profile: NotificationProfile, channel: str) -> tuple[str, WebhookEndpoint | None]:
+    """Return the address (and endpoint) ``channel`` reaches the engineer at; "" when none."""
+    if channel == EMAIL:
+        return profile.address, None
+    if channel == SMS:
+        return profile.phone, None
+    endpoint = _slack_endpoint()
+    return (profile.slack_member_id, endpoint) if endpoint is not None else ("", None)
+
+
+@transaction.atomic
 def notify_user(
-    user: Any, subject: str, body: str, *, severity: int | None = None, now: datetime | None = None
+    user: Any,
+    subject: str,
+    body: str,
+    *,
+    severity: int | None = None,
+    now: datetime | None = None,
+    key: str = "",
 ) -> list[str]:
-    """Send a message to an engineer on their channels; return the channels used."""
+    """Write a message to an engineer on each of their channels; return the channels used.
+
+    ``key`` makes the messages idempotent (one outbox row per key and channel); without it
+    every call writes new rows. The outbox sends them once the transaction commits.
+    """
     profile = profile_for(user)
     channels = channels_for(profile, at=clock.resolve(now), severity=severity)
-    if EMAIL in channels:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [profile.address])
-    for channel in set(channels) - {EMAIL}:
-        # SMS and Slack delivery arrive with the notification outbox.
-        logger.info("No %s delivery yet; %s reached by e-mail only.", channel, user)
-    return [c for c in channels if c == EMAIL]
+    key = key or f"oncall:{uuid.uuid4().hex}"
+    label = user.get_full_name() or user.get_username()
+    messages, used = [], []
+    for channel in channels:
+        address, endpoint = _route(profile, channel)
+        if not address:
+            continue
+        used.append(channel)
+        messages.append(
+            Message(
+                idempotency_key=f"{key}:{channel}",
+                topic=ONCALL_NOTICE,
+                channel=channel,
+                recipient=user,
+                recipient_label=label,
+                address=address,
+                endpoint=endpoint,
+                language=profile.language or settings.LANGUAGE_CODE,
+                subject=subject,
+                body=body,
+            )
+        )
+    # deliveries_create enqueues the new rows with enqueue_on_commit.
+    deliveries_create(messages)
+    return used
 
 
 def language_of(user: Any) -> str:

@@ -44,21 +44,22 @@ def handoffs(schedule: Schedule, start: datetime, end: datetime) -> list[Handoff
     return found
 
 
-def _claim(shift: Shift, user: Any, kind: str, now: datetime) -> bool:
-    """Record the reminder; False when it was already sent."""
+def _claim(shift: Shift, user: Any, kind: str, now: datetime) -> str:
+    """Record the reminder and return its outbox key; "" when it was already sent."""
     try:
         with transaction.atomic():
             ShiftReminder.objects.create(
                 layer=shift.layer, user=user, kind=kind, shift_start=shift.start, sent_at=now
             )
     except IntegrityError:
-        return False
-    return True
+        return ""
+    return f"oncall.reminder:{shift.layer.pk}:{user.pk}:{kind}:{shift.start.timestamp():.0f}"
 
 
-def _send(user: Any, subject_body: tuple[str, str], now: datetime) -> None:
+def _send(user: Any, subject_body: tuple[str, str], now: datetime, key: str) -> None:
     subject, body = subject_body
-    transaction.on_commit(lambda: notify_user(user, subject, body, now=now))
+    # The outbox rows commit with the reminder record and are sent after the commit.
+    notify_user(user, subject, body, now=now, key=key)
 
 
 def _profile(profiles: dict[int, NotificationProfile], user: Any) -> NotificationProfile:
@@ -69,13 +70,15 @@ def _remind_upcoming(item: Handoff, profile: NotificationProfile, now: datetime)
     shift = item.shift
     lead = timedelta(hours=profile.reminder_lead_hours)
     due = bool(lead) and shift.start - lead <= now < shift.start
-    if not due or not _claim(shift, shift.user, ShiftReminder.Kind.UPCOMING, now):
+    key = _claim(shift, shift.user, ShiftReminder.Kind.UPCOMING, now) if due else ""
+    if not key:
         return 0
     hours = profile.reminder_lead_hours
     _send(
         shift.user,
         messages.upcoming_shift(shift.user, shift.layer, shift.start, shift.end, hours),
         now,
+        key,
     )
     return 1
 
@@ -87,9 +90,10 @@ def _remind_handoff(item: Handoff, profiles: dict[int, NotificationProfile], now
     for user in filter(None, (shift.user, item.outgoing)):
         if not _profile(profiles, user).handoff_messages:
             continue
-        if _claim(shift, user, ShiftReminder.Kind.HANDOFF, now):
+        key = _claim(shift, user, ShiftReminder.Kind.HANDOFF, now)
+        if key:
             text = messages.handoff(user, shift.layer, shift.start, shift.user, item.outgoing)
-            _send(user, text, now)
+            _send(user, text, now, key)
             sent += 1
     return sent
 

@@ -5,6 +5,9 @@ from typing import Any
 
 import factory
 
+from core.notifications.models import Delivery
+from core.notifications.services import Message, deliveries_create
+from core.notifications.topics import INCIDENT_PAGE
 from oncall.models import Layer, Override, Schedule
 from oncall.services import RotationInput, layer_create, override_create, schedule_create
 from tests.retainer.factories import SupportUserFactory
@@ -55,3 +58,35 @@ def make_override(
 ) -> Override:
     """Put ``user`` on ``layer`` for ``[start, end)`` through ``override_create``."""
     return override_create(layer=layer, user=user, start=start, end=end, actor=None, **fields)
+
+
+def make_page(
+    user: Any,
+    *,
+    incident_id: int,
+    at: datetime,
+    step: int = 0,
+    channel: str = "email",
+    topic: str = INCIDENT_PAGE,
+    status: str = Delivery.Status.SENT,
+) -> Delivery:
+    """Write a page delivery to ``user`` through the outbox and record its outcome at ``at``."""
+    key = f"test:{topic}:{incident_id}:{step}:{user.pk}:{channel}"
+    message = Message(
+        idempotency_key=key,
+        topic=topic,
+        object_id=incident_id,
+        channel=channel,
+        recipient=user,
+        recipient_label=user.get_username(),
+        address=user.email,
+        language="en",
+        subject="Page",
+        body="Page",
+        data={"step": step},
+    )
+    (delivery,) = deliveries_create([message], now=at)
+    sent_at = at if status == Delivery.Status.SENT else None
+    Delivery.objects.filter(pk=delivery.pk).update(status=status, sent_at=sent_at)
+    delivery.refresh_from_db()
+    return delivery

@@ -1,15 +1,12 @@
 """The monthly fairness report: hours, off-hours, holidays, pages, sleep, SRE limits."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from incidents.services import incident_acknowledge
 from oncall.reports.fairness import fairness_csv, fairness_report
-from tests.incidents.factories import IncidentFactory
-from tests.oncall.factories import ScheduleFactory, make_layer
-from tests.retainer.factories import CustomerFactory
+from tests.oncall.factories import ScheduleFactory, make_layer, make_page
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -59,13 +56,10 @@ def test_share_over_a_quarter_is_flagged(schedule, engineers):
 
 
 def test_pages_sleep_interruptions_and_the_12_hour_limit(holiday_rota, engineers):
-    customer = CustomerFactory()
-    for hour in (23, 1, 2, 3):
-        reported = seoul(2024, 12, 27, hour) if hour == 23 else seoul(2024, 12, 28, hour)
-        incident = IncidentFactory(customer=customer, now=reported)
-        incident_acknowledge(
-            incident=incident, actor=engineers[1], now=reported + timedelta(minutes=1)
-        )
+    for incident_id, hour in enumerate((23, 1, 2, 3), start=1):
+        paged = seoul(2024, 12, 27, hour) if hour == 23 else seoul(2024, 12, 28, hour)
+        make_page(engineers[1], incident_id=incident_id, at=paged)
+        make_page(engineers[1], incident_id=incident_id, at=paged, channel="sms")
     people = by_name(fairness_report(month=date(2024, 12, 1), team="T3"))
     load = people["engineer2"]
     assert (load.pages, load.sleep_interruptions, load.max_pages_per_12h) == (4, 4, 3)

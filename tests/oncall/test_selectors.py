@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidents.services import incident_acknowledge
+from core.notifications.models import Delivery
 from oncall.models import Rotation
 from oncall.selectors import (
     oncall_at,
@@ -20,9 +20,7 @@ from oncall.selectors import (
     shifts_between,
 )
 from oncall.services import schedule_update
-from tests.incidents.factories import IncidentFactory
-from tests.oncall.factories import make_layer, make_override
-from tests.retainer.factories import CustomerFactory
+from tests.oncall.factories import make_layer, make_override, make_page
 
 SEOUL = ZoneInfo("Asia/Seoul")
 TICK = timedelta(microseconds=1)
@@ -118,12 +116,28 @@ def test_only_staff_see_schedules(schedule, customer_user_a, support_user, accou
     assert list(schedule_list_for(account_manager)) == [schedule]
 
 
-def test_pages_received_are_incidents_the_person_managed(engineers):
-    reported = seoul(2025, 1, 7, 23, 30)
-    incident = IncidentFactory(customer=CustomerFactory(), now=reported)
-    incident_acknowledge(incident=incident, actor=engineers[0], now=reported + timedelta(minutes=5))
-    assert pages_received_by(engineers[0], seoul(2025, 1, 1), seoul(2025, 2, 1)) == [reported]
-    assert pages_received_by(engineers[1], seoul(2025, 1, 1), seoul(2025, 2, 1)) == []
+def test_pages_received_are_sent_incident_pages_one_per_step(engineers):
+    first, second = seoul(2025, 1, 7, 23, 30), seoul(2025, 1, 7, 23, 45)
+    make_page(engineers[0], incident_id=1, at=first, channel="email")
+    make_page(engineers[0], incident_id=1, at=first + TICK, channel="sms")  # same step
+    make_page(engineers[0], incident_id=1, step=1, at=second)  # the next step pages again
+    make_page(engineers[0], incident_id=2, at=seoul(2025, 2, 1))  # outside the window
+    make_page(engineers[1], incident_id=1, at=first)
+    assert pages_received_by(engineers[0], seoul(2025, 1, 1), seoul(2025, 2, 1)) == [
+        first,
+        second,
+    ]
+    assert pages_received_by(engineers[1], seoul(2025, 1, 1), seoul(2025, 2, 1)) == [first]
+    assert pages_received_by(engineers[2], seoul(2025, 1, 1), seoul(2025, 2, 1)) == []
+
+
+@pytest.mark.parametrize("status", [Delivery.Status.FAILED, Delivery.Status.DEAD])
+def test_pages_received_ignore_other_topics_and_unsent_pages(engineers, status):
+    at = seoul(2025, 1, 7, 12)
+    make_page(engineers[0], incident_id=1, at=at, topic="oncall.notice")
+    make_page(engineers[0], incident_id=2, at=at, status=status)
+    make_page(engineers[0], incident_id=3, at=at, status=Delivery.Status.PENDING)
+    assert pages_received_by(engineers[0], seoul(2025, 1, 1), seoul(2025, 2, 1)) == []
 
 
 # --- property: the database-backed list and lookup agree ------------------------------------

@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.notifications.models import Delivery, WebhookEndpoint
 from oncall.demo import HOLIDAY, seed_oncall_demo
 from oncall.models import (
     NotificationProfile,
@@ -320,10 +321,71 @@ def test_quiet_hours_hold_back_interruptions_except_severity_1_and_2(engineers, 
     ]
 
 
-def test_notify_user_sends_to_the_profile_address(engineers):
+def test_notify_user_sends_to_the_profile_address(engineers, django_capture_on_commit_callbacks):
     profile_update(user=engineers[0], actor=None, email="pager@example.com")
-    assert notify_user(engineers[0], "Subject", "Body") == ["email"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_user(engineers[0], "Subject", "Body") == ["email"]
     assert mail.outbox[-1].to == ["pager@example.com"]
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+@pytest.fixture
+def reachable_everywhere(engineers):
+    WebhookEndpoint.objects.create(
+        name="Pager channel",
+        kind=WebhookEndpoint.Kind.SLACK,
+        url="https://hooks.slack.example/T0/B0/x",
+        pages_people=True,
+    )
+    return profile_update(
+        user=engineers[1],
+        actor=None,
+        phone="010-1234-5678",
+        slack_member_id="U012AB3CD",
+        notify_by_sms=True,
+        notify_by_slack=True,
+        quiet_hours_start=time(22),
+        quiet_hours_end=time(7),
+        reminder_lead_hours=12,
+    )
+
+
+def test_reminder_writes_one_delivery_per_channel_once(schedule, primary, reachable_everywhere):
+    with time_machine.travel(seoul(2025, 1, 6, 21, 30), tick=False):  # engineer2 starts 09:00
+        assert shift_reminders_send() == 1
+    rows = {d.channel: d for d in Delivery.objects.all()}
+    assert set(rows) == {"email", "sms", "slack"}
+    assert rows["email"].address == "engineer2@example.com"
+    assert rows["sms"].address == "010-1234-5678"
+    assert rows["slack"].address == "U012AB3CD"
+    assert rows["slack"].endpoint.name == "Pager channel"
+    assert {d.recipient for d in rows.values()} == {reachable_everywhere.user}
+    key = rows["email"].idempotency_key.removesuffix(":email")
+    user = reachable_everywhere.user
+    at = seoul(2025, 1, 6, 21, 30)
+    assert notify_user(user, "Again", "Again", now=at, key=key) == ["email", "sms", "slack"]
+    assert Delivery.objects.count() == 3
+
+
+def test_notify_user_holds_back_sms_and_slack_in_quiet_hours(reachable_everywhere):
+    user, night = reachable_everywhere.user, seoul(2025, 1, 7, 23)
+    assert notify_user(user, "Low", "Low", severity=3, now=night, key="low") == ["email"]
+    assert notify_user(user, "High", "High", severity=2, now=night, key="high") == [
+        "email",
+        "sms",
+        "slack",
+    ]
+    keys = set(Delivery.objects.values_list("idempotency_key", flat=True))
+    assert keys == {"low:email", "high:email", "high:sms", "high:slack"}
+
+
+def test_notify_user_skips_slack_without_a_people_channel(reachable_everywhere):
+    endpoint = WebhookEndpoint.objects.get()
+    endpoint.is_active = False
+    endpoint.save()
+    at = seoul(2025, 1, 7, 12)
+    assert notify_user(reachable_everywhere.user, "S", "B", now=at) == ["email", "sms"]
+    assert not Delivery.objects.filter(channel="slack").exists()
 
 
 def test_profile_update_validates_slack_ids(engineers):
