@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/2fa/", include("core.security.urls")),
     path("admin/", admin.site.urls),
     path("hotline/reports/", include("retainer.hotline.urls")),
+    path("hotline/postmortems/", include("postmortems.urls")),
     path("hotline/", include("incidents.hotline.urls")),
     # The signed one-click acknowledge link of a page (the recipient may not be logged in).
     path("ack/", include("incidents.escalation.urls")),

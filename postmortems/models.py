@@ -1,1 +1,120 @@
-"""Post-incident reports (built by the post-mortems issue)."""
+"""Post-incident reports: the blameless post-mortem of an incident and its action items."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+
+class PostMortem(TimeStampedModel):
+    """The blameless report on one incident, due 72 hours after its resolution."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the customer")
+
+    incident = models.OneToOneField(
+        "incidents.Incident",
+        verbose_name=_("incident"),
+        on_delete=models.PROTECT,
+        related_name="postmortem",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    due_at = models.DateTimeField(_("due"))
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True, editable=False)
+    summary = models.TextField(_("summary"), blank=True)
+    customer_impact = models.TextField(_("customer impact"), blank=True)
+    detection = models.TextField(_("detection"), blank=True)
+    response = models.TextField(_("response"), blank=True)
+    recovery = models.TextField(_("recovery"), blank=True)
+    timeline_text = models.TextField(_("timeline"), blank=True)
+    five_whys = models.TextField(_("root cause (five whys)"), blank=True)
+    contributing_factors = models.TextField(_("contributing factors"), blank=True)
+    went_well = models.TextField(_("what went well"), blank=True)
+    went_badly = models.TextField(_("what went badly"), blank=True)
+    got_lucky = models.TextField(_("where we got lucky"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("post-mortem")
+        verbose_name_plural = _("post-mortems")
+        ordering = ["-due_at"]
+
+    def __str__(self) -> str:
+        return str(_("Post-mortem of %(key)s") % {"key": self.incident.key})
+
+    @property
+    def on_time(self) -> bool | None:
+        """Tell whether it was delivered by its due time; None while not delivered."""
+        if self.delivered_at is None:
+            return None
+        return self.delivered_at <= self.due_at
+
+
+class ActionItem(TimeStampedModel):
+    """One follow-up task of a post-mortem."""
+
+    class Type(models.TextChoices):
+        MITIGATE = "mitigate", _("Mitigate")
+        PREVENT = "prevent", _("Prevent")
+        DETECT = "detect", _("Detect")
+        PROCESS = "process", _("Process")
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, _("High")
+        MEDIUM = 2, _("Medium")
+        LOW = 3, _("Low")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    post_mortem = models.ForeignKey(
+        PostMortem,
+        verbose_name=_("post-mortem"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.MEDIUM
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    link = models.URLField(_("link"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["priority", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

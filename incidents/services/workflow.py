@@ -62,6 +62,17 @@ LEDGER_TRANSITIONS = frozenset({"resolve", "cancel", "reopen"})
 # Transitions that stop the response SLO clock and the escalation (DESIGN §3).
 CLOCK_STOPPING_TRANSITIONS = frozenset({"acknowledge", "cancel"})
 
+# Called as hook(incident=, actor=, now=) after a resolution, in its transaction: apps that
+# depend on incidents (post-mortems) register here at ready() so incidents never imports them.
+RESOLVE_HOOKS: list[Callable[..., Any]] = []
+
+
+def register_resolve_hook(hook: Callable[..., Any]) -> None:
+    """Call ``hook`` after every resolution (registered once, at app ready)."""
+    if hook not in RESOLVE_HOOKS:
+        RESOLVE_HOOKS.append(hook)
+
+
 # Texts the customer sees on its timeline for each transition.
 CUSTOMER_TEXT = {
     "acknowledge": gettext_lazy("An expert engineer has started the analysis."),
@@ -131,6 +142,9 @@ def _apply(
     if name in CLOCK_STOPPING_TRANSITIONS:
         # Same transaction, incident row locked: a step not yet claimed by the sweep never pages.
         timers.incident_timers_stop(incident=locked, transition=name, actor=actor, now=now)
+    if name == "resolve":
+        for hook in RESOLVE_HOOKS:
+            hook(incident=locked, actor=actor, now=now)
     # Keep the caller's object in step with the database.
     incident.refresh_from_db()
     return incident

@@ -110,6 +110,11 @@ MATRIX: dict[str, list[Probe]] = {
         probe(LOGIN, REDIRECT, 404, 403, 403, method="POST", data={"text": "Any news?"})
     ],
     "hotline:attachment": [customer_page()],
+    "postmortems:list": [customer_list_page()],
+    "postmortems:detail": [customer_page()],
+    "postmortems:acknowledge": [probe(LOGIN, REDIRECT, 404, 403, 403, method="POST", data={})],
+    "postmortems:export_markdown": [probe(LOGIN, 200, 404, 200, 200)],
+    "postmortems:export_html": [probe(LOGIN, 200, 404, 200, 200)],
     "reports:list": [probe(LOGIN, 200, 200, 403, 403)],
     "reports:detail": [probe(LOGIN, 200, 404, 403, 403)],
     # --- the one-click acknowledge link and the calendar feeds: a bad token opens nothing -----

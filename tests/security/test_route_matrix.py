@@ -15,6 +15,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from tests.incidents.factories import IncidentFactory
+from tests.postmortems.factories import published_postmortem
 from tests.security.conftest import client_as
 from tests.security.matrix import LOGIN, MATRIX, REDIRECT, ROLES, Probe
 from tests.security.routes import Route, all_routes, build_url
@@ -40,8 +42,10 @@ def admin_expected(route: Route, role: str) -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def samples(incident_a, attachment_a, contract_a, worklog_a):
+def samples(incident_a, attachment_a, contract_a, worklog_a, support_user):
     """Values for every route parameter: customer A's objects."""
+    # A second incident of A's, resolved: incident_a must stay new for the workflow routes.
+    postmortem_a = published_postmortem(IncidentFactory(customer=incident_a.customer), support_user)
     return {
         "key": incident_a.key,
         "attachment_id": str(attachment_a.pk),
@@ -54,7 +58,11 @@ def samples(incident_a, attachment_a, contract_a, worklog_a):
         "name": "acknowledge",
         "content_type_id": str(ContentType.objects.get_for_model(type(incident_a)).pk),
         "object_id": str(incident_a.pk),
-        "pk": {"contract-": str(contract_a.pk), "worklog-": str(worklog_a.pk)},
+        "pk": {
+            "contract-": str(contract_a.pk),
+            "worklog-": str(worklog_a.pk),
+            "postmortems:": str(postmortem_a.pk),
+        },
     }
 
 
