@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from incidents.admin.forms import CancelForm, NoteForm, TransitionForm, add_service_errors
+from incidents.downloads import attachment_response
 from incidents.models import Attachment, Incident
 from incidents.services import (
     TRANSITIONS,
@@ -206,20 +207,7 @@ class IncidentWorkflowMixin:
         """Stream an attachment as a download, never rendered inline by the browser."""
         incident = self._incident(request, object_id, change=False)
         attachment = get_object_or_404(Attachment, incident=incident, pk=attachment_id)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment)
 
     # --- bulk actions -------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import customer_id_for, customer_link_for, is_staff_member
+from incidents.downloads import attachment_response
 from incidents.hotline.forms import SEVERITY_HELP, CommentForm, IncidentForm
 from incidents.models import OPEN_STATUSES, Channel, Incident, TimelineEntry
 from incidents.selectors import (
@@ -225,18 +226,4 @@ def incident_comment(request: HttpRequest, key: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> FileResponse:
     """Send an attachment as a download, never rendered inline by the browser."""
     attachment = attachment_get_for(request.user, key=key, attachment_id=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Opened by mistake in a tab, the file still runs nothing and keeps no cached copy.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
