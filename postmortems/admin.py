@@ -40,21 +40,7 @@ class PostMortemAdmin(AuditedAdmin):
         (None, {"fields": ("incident", "owner", "status", "due_at", "delivered_at")}),
         (
             _("Blameless report"),
-            {
-                "fields": (
-                    "summary",
-                    "customer_impact",
-                    "detection",
-                    "response",
-                    "recovery",
-                    "timeline_text",
-                    "five_whys",
-                    "contributing_factors",
-                    "went_well",
-                    "went_badly",
-                    "got_lucky",
-                )
-            },
+            {"fields": PostMortem.REPORT_FIELDS},
         ),
     )
 

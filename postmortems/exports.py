@@ -10,19 +10,7 @@ from django.utils.translation import gettext as _
 
 from postmortems.models import PostMortem
 
-SECTIONS = (
-    "summary",
-    "customer_impact",
-    "detection",
-    "response",
-    "recovery",
-    "timeline_text",
-    "five_whys",
-    "contributing_factors",
-    "went_well",
-    "went_badly",
-    "got_lucky",
-)
+SECTIONS = PostMortem.REPORT_FIELDS
 
 
 def sections(postmortem: PostMortem) -> list[tuple[str, str]]:

@@ -11,6 +11,21 @@ from core.models import TimeStampedModel
 class PostMortem(TimeStampedModel):
     """The blameless report on one incident, due 72 hours after its resolution."""
 
+    # The blameless report's sections, in reading order (admin, exports).
+    REPORT_FIELDS = (
+        "summary",
+        "customer_impact",
+        "detection",
+        "response",
+        "recovery",
+        "timeline_text",
+        "five_whys",
+        "contributing_factors",
+        "went_well",
+        "went_badly",
+        "got_lucky",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
