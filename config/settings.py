@@ -244,7 +244,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks are short and idempotent; a message unacknowledged this long (a worker killed with -9)
 # goes back to the queue. Messages with a priority are served lowest number first.
 if CELERY_BROKER_URL.startswith("redis"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300, "priority_steps": [0, 3, 6, 9]}
+    # health_check_interval + keepalive: after a Redis restart, redis-py notices the dead socket
+    # and reconnects instead of leaving the worker consuming from nothing.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 300,
+        "priority_steps": [0, 3, 6, 9],
+        "health_check_interval": 5,
+        "socket_keepalive": True,
+        "retry_on_timeout": True,
+    }
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- REST API ---------------------------------------------------------------------------------
