@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "oncall",
     "incidents",
     "postmortems",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,9 @@ from tests.retainer.factories import (
     SupportUserFactory,
 )
 
+# Headless Chromium for the browser tests and journeys (tests/browser.py).
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_history_bypass():
