@@ -84,7 +84,10 @@ def seed(n_incidents: int, n_customers: int = 20) -> dict[str, object]:
     today = clock.now().date()
     for i in range(n_customers):
         customer = Customer.objects.create(name=f"Bench customer {i}", code=f"bench-{i}")
-        user = user_model.objects.create_user(f"bench-customer-{i}", password=PASSWORD)
+        # With an e-mail address, like a real reporter: every create also queues its receipt.
+        user = user_model.objects.create_user(
+            f"bench-customer-{i}", f"bench-customer-{i}@example.com", PASSWORD
+        )
         CustomerUser.objects.create(user=user, customer=customer, phone="010-0000-0000")
         services[customer.pk] = [
             Service.objects.create(customer=customer, name=f"Service {j}", code=f"s{j}")
@@ -161,9 +164,73 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """Return the user+system CPU seconds of a process and its children (gunicorn's workers)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(stat[11]) + int(stat[12])) / CLK_TCK
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pending.extend(int(child) for child in children)
+    return total
+
+
+def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Return user+system CPU seconds of each process still alive."""
+    found = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[pid] = (int(stat[11]) + int(stat[12])) / CLK_TCK
+    return found
+
+
+def database_backend_pids() -> list[int]:
+    """Return the PostgreSQL backends serving the bench database (same machine)."""
+    import psycopg
+
+    with psycopg.connect(BENCH_DB, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def redis_server_pids() -> list[int]:
+    """Return the pids of redis-server processes (the bench's Redis is the local one)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == "redis-server":
+                    pids.append(int(entry.name))
+    return pids
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """Return (busy, total) CPU seconds of the whole machine so far (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / CLK_TCK, sum(fields) / CLK_TCK
+
+
+class Server(str):
+    """The base URL of a running server, with the pid of its master process."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, worker_class: str = "sync", threads: int = 1) -> Iterator[str]:
-    """Run gunicorn on the bench database; yield its base URL."""
+def gunicorn(
+    workers: int = 2, worker_class: str = "sync", threads: int = 1, extra: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """Run gunicorn on the bench database; yield its base URL (``.pid``: the master)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -183,6 +250,7 @@ def gunicorn(workers: int = 2, worker_class: str = "sync", threads: int = 1) -> 
             "256",
             "--log-level",
             "warning",
+            *extra,
         ],
         cwd=ROOT,
         env=bench_env(),
@@ -194,7 +262,9 @@ def gunicorn(workers: int = 2, worker_class: str = "sync", threads: int = 1) -> 
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
                 break
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        server = Server(f"http://127.0.0.1:{port}")
+        server.pid = proc.pid
+        yield server
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

@@ -40,8 +40,15 @@ def _customer_payloads(codes: list[str]) -> dict[str, dict[str, object]]:
     return payloads
 
 
-def run_intake(base: str, codes: list[str], clients: int, seconds: float) -> dict[str, object]:
-    """Drive ``clients`` concurrent customers filing incidents for ``seconds``."""
+def run_intake(
+    base: common.Server, codes: list[str], clients: int, seconds: float
+) -> dict[str, object]:
+    """Drive ``clients`` concurrent customers filing incidents for ``seconds``.
+
+    Besides throughput and latency, report the CPU each create cost the server (gunicorn's
+    processes), PostgreSQL (the bench database's backends), Redis, the load generator (this
+    process) and the whole machine (everyone else's work too).
+    """
     payloads = _customer_payloads(codes)
     sessions = []
     for i in range(clients):
@@ -75,12 +82,15 @@ def run_intake(base: str, codes: list[str], clients: int, seconds: float) -> dic
     threads = [threading.Thread(target=worker, args=s) for s in sessions]
     for thread in threads:
         thread.start()
+    watched = common.database_backend_pids() + common.redis_server_pids()
+    cpu_before = _cpu_snapshot(base, watched)
     started = time.perf_counter()
     stop_at[0] = started + seconds
     start_gate.set()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = _cpu_per_create(cpu_before, _cpu_snapshot(base, watched), max(len(latencies), 1))
     return {
         "clients": clients,
         "seconds": round(elapsed, 1),
@@ -89,6 +99,43 @@ def run_intake(base: str, codes: list[str], clients: int, seconds: float) -> dic
         "errors": len(errors),
         "first_errors": errors[:3],
         **common.summary(latencies),
+        **cpu,
+    }
+
+
+def _cpu_snapshot(server: common.Server, watched: list[int]) -> dict[str, object]:
+    busy, total = common.machine_busy_seconds()
+    return {
+        "server": common.tree_cpu_seconds(server.pid),
+        "client": time.process_time(),
+        "busy": busy,
+        "total": total,
+        "watched": common.process_cpu_seconds(watched),
+    }
+
+
+def _cpu_per_create(
+    before: dict[str, object], after: dict[str, object], creates: int
+) -> dict[str, float]:
+    def delta(name: str) -> float:
+        return float(after[name]) - float(before[name])  # type: ignore[arg-type]
+
+    redis = set(common.redis_server_pids())
+    database = redis_cpu = 0.0
+    for pid, seconds in after["watched"].items():  # type: ignore[union-attr]
+        spent = seconds - before["watched"].get(pid, seconds)  # type: ignore[union-attr]
+        if pid in redis:
+            redis_cpu += spent
+        else:
+            database += spent
+    total = delta("total")
+    return {
+        "server_cpu_ms_per_create": round(delta("server") * 1000 / creates, 2),
+        "postgres_cpu_ms_per_create": round(database * 1000 / creates, 2),
+        "redis_cpu_ms_per_create": round(redis_cpu * 1000 / creates, 2),
+        "client_cpu_ms_per_create": round(delta("client") * 1000 / creates, 2),
+        "machine_cpu_ms_per_create": round(delta("busy") * 1000 / creates, 2),
+        "machine_busy_percent": round(100 * delta("busy") / total, 1) if total else 0.0,
     }
 
 
@@ -126,8 +173,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--changelist-requests", type=int, default=200)
-    parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--gunicorn-args", default="", help="extra gunicorn options")
     parser.add_argument("--sizes", default="", help="comma-separated incident counts to run")
     parser.add_argument("--out", type=Path, default=Path("bench/results/intake.json"))
     args = parser.parse_args()
@@ -142,7 +190,10 @@ def main() -> None:
         seeded = common.seed(size)
         queries = changelist_queries(seeded["support"])
         with common.gunicorn(
-            workers=2, worker_class=args.worker_class, threads=args.threads
+            workers=2,
+            worker_class=args.worker_class,
+            threads=args.threads,
+            extra=tuple(args.gunicorn_args.split()),
         ) as base:
             results[f"changelist_{size}"] = {
                 "queries": queries,

@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python -m bench.retainer`` (PostgreSQL on localhost). It recreates the
 ``hotline_bench_retainer`` database, seeds 500 contracts for 2026, 100,000 ledger entries and
-10,000 incidents in bulk, then measures in-process:
+10,000 incidents (with their response and post-mortem SLO clocks) in bulk, then measures
+in-process:
 
 1. the overview (``monthly_overview``) for June 2026: median and p95 time, and its query count
    with 50 and with 500 contracts (it must not grow with the number of contracts);
@@ -114,6 +115,41 @@ def _seed_incidents(contracts: list, n_incidents: int, rng: random.Random) -> No
             )
         )
     Incident.objects.bulk_create(rows, batch_size=5000)
+    _seed_slo_timers(rows, rng)
+
+
+def _seed_slo_timers(incidents: list, rng: random.Random) -> None:
+    """Give each incident its response clock and severity 1-2 ones a post-mortem clock."""
+    from incidents.models import SloTimer
+
+    timers = []
+    for incident in incidents:
+        met = incident.acknowledged_at <= incident.response_due_at
+        timers.append(
+            SloTimer(
+                incident=incident,
+                kind="response",
+                started_at=incident.reported_at,
+                due_at=incident.response_due_at,
+                state="met" if met else "breached",
+                stopped_at=incident.acknowledged_at,
+            )
+        )
+        if incident.severity > 2:
+            continue
+        due = incident.resolved_at + timedelta(hours=72)
+        delivered = incident.resolved_at + timedelta(hours=rng.randint(1, 120))
+        timers.append(
+            SloTimer(
+                incident=incident,
+                kind="postmortem",
+                started_at=incident.resolved_at,
+                due_at=due,
+                state="met" if delivered <= due else "breached",
+                stopped_at=delivered,
+            )
+        )
+    SloTimer.objects.bulk_create(timers, batch_size=5000)
 
 
 def _time(function, runs: int) -> tuple[dict[str, float], int]:

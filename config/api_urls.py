@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("incidents.api.urls")),
     path("", include("oncall.api.urls")),
     path("", include("retainer.api.urls")),
+    path("", include("postmortems.api.urls")),
 ]

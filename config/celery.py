@@ -39,6 +39,13 @@ app.conf.beat_schedule = {
         "task": "retainer.remind_milestones",
         "schedule": crontab(minute=30, hour=8),
     },
+    # Weekly, Mondays at 09:00 (Asia/Seoul): action items are dated by day, so a weekly nudge
+    # at the start of the working week is a chase, not noise; each owner gets one digest per
+    # ISO week (the outbox key carries the week), so a re-run sends nothing twice.
+    "postmortems-chase-action-items": {
+        "task": "postmortems.chase_overdue_action_items",
+        "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+    },
 }
 
 

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line and every timed request is covered (README "Operations").
+    "core.logging.RequestContextMiddleware",
+    "insights.prometheus.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,11 +154,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith("redis"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Django's Redis backend, reusing its client object between calls (core.cache).
+        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Hot reads kept in the cache (the signed-in user with its customer link, the intake catalogue;
+# core.cache): on when the cache is shared by every web process (Redis) or there is only one.
+_READ_CACHE_DEFAULT = 300 if CACHE_URL.startswith("redis") or DEBUG or TESTING else 0
+HOTLINE_READ_CACHE_SECONDS = int(os.environ.get("HOTLINE_READ_CACHE_SECONDS", _READ_CACHE_DEFAULT))
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -167,7 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out user name + address before any password is checked (django-axes).
     "core.security.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the session's user read through the cache (core.security).
+    "core.security.backends.CachedModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -422,14 +431,42 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # --- Logging ----------------------------------------------------------------------------------
+# One JSON object per line in production, a readable line in DEBUG; each carries the request id,
+# the incident key and the Celery task when there is one (core.logging, README "Operations").
+HOTLINE_LOG_FORMAT = os.environ.get("HOTLINE_LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "core.logging.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "core.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": HOTLINE_LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},  # one INFO line per login otherwise
     },
 }
+
+# --- Operations: /livez, /healthz, /metrics (README "Operations") ------------------------------
+HOTLINE_HEALTH_TIMEOUT_SECONDS = float(os.environ.get("HOTLINE_HEALTH_TIMEOUT_SECONDS", "0.5"))
+# A sweep completes every HOTLINE_SWEEP_INTERVAL_SECONDS; three missed in a row = stale sweeper.
+HOTLINE_HEALTH_SWEEP_MAX_AGE_SECONDS = float(
+    os.environ.get("HOTLINE_HEALTH_SWEEP_MAX_AGE_SECONDS", 3 * HOTLINE_SWEEP_INTERVAL_SECONDS)
+)
+# /metrics answers a bearer token or these addresses/networks only; 404 when neither is set.
+HOTLINE_METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+HOTLINE_METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+# Probes and the scraper talk plain HTTP to the app server, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^(livez|healthz|metrics)$"]

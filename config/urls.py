@@ -11,8 +11,12 @@ admin.site.site_title = _("Expert Hotline")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="hotline:home", permanent=False)),
+    # /livez, /healthz and /metrics for probes and the internal scraper (README "Operations").
+    path("", include("insights.urls_ops")),
     # Before the admin's own routes, which would take any /admin/<app>/ path.
     path("admin/2fa/", include("core.security.urls")),
+    # The dashboard's live endpoint and the metrics pages (admin login, staff only).
+    path("admin/insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
     path("hotline/reports/", include("retainer.hotline.urls")),
     path("hotline/postmortems/", include("postmortems.urls")),

@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core.security import audit
+        from core import history
+        from core.security import audit, backends
 
+        history.install()  # one manager class per history descriptor, not one per access
         audit.connect()
+        backends.connect()  # the cached signed-in user goes stale when it changes

@@ -1,16 +1,18 @@
 """Reads on incidents. Tenant scoping for incidents happens here and nowhere else."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from core import clock
 from core.access import is_staff_member
 from core.tenancy import scope_to_customer
+from incidents.escalation.models import SloKind, SloTimer
 from incidents.models import Attachment, Incident, Status, TimelineEntry
 
 # PostgreSQL's planning time grows exponentially with the number of joins (7 joined relations
@@ -80,9 +82,10 @@ def attachment_get_for(user: Any, *, key: str, attachment_id: int) -> Attachment
     return attachment
 
 
-# A post-mortem is due 72 hours after resolution (DESIGN §3); closing an incident means the
-# post-mortem was delivered or not required, so "closed in time" stands for "delivered in time".
-POSTMORTEM_DUE = timedelta(hours=72)
+# Post-mortems are read from their SLO clock (``SloTimer`` of kind postmortem): started at
+# resolution for incidents that need one, due 72 h later, stopped when the post-mortem is
+# published: met when published by the due time, breached otherwise (escalation services).
+PM_COUNTED = (SloTimer.State.MET, SloTimer.State.BREACHED, SloTimer.State.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -96,29 +99,77 @@ class IncidentMonthStats:
 
 
 def incident_month_stats(
-    *, contract_ids: list[int], start: datetime, end: datetime
+    *, contract_ids: list[int], start: datetime, end: datetime, now: datetime | None = None
 ) -> dict[int, IncidentMonthStats]:
     """Return each contract's incident figures for [start, end), in one grouped query.
 
     SLO: incidents reported in the period, except those cancelled before anyone acknowledged;
-    met = acknowledged within the target. Post-mortems: incidents resolved in the period that
-    need one under the contract's policy; on time = closed within 72 h of resolution.
+    met = acknowledged within the target. Post-mortems due: post-mortem clocks (not cancelled)
+    whose due time falls in the period and that are decided at ``now``: delivered, or overdue
+    and undelivered (late). A clock still running before its due time is not counted yet.
+    On time: the clock was stopped "met", i.e. published by its due time.
     """
+    now = clock.resolve(now)
     reported = Q(reported_at__gte=start, reported_at__lt=end)
     counted = reported & ~Q(status=Status.CANCELLED, acknowledged_at__isnull=True)
-    resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
-    needs = resolved & (Q(severity__lte=2) | Q(contract__postmortem_policy="all"))
+    pm_in_period = Q(postmortem_clock__due_at__gte=start, postmortem_clock__due_at__lt=end)
+    pm_due = (
+        pm_in_period
+        & Q(postmortem_clock__state__in=PM_COUNTED)
+        & (Q(postmortem_clock__stopped_at__isnull=False) | Q(postmortem_clock__due_at__lte=now))
+    )
     rows = (
-        Incident.objects.filter(Q(contract_id__in=contract_ids) & (reported | resolved))
+        Incident.objects.annotate(
+            postmortem_clock=FilteredRelation(
+                "slo_timers", condition=Q(slo_timers__kind=SloKind.POSTMORTEM)
+            )
+        )
+        .filter(Q(contract_id__in=contract_ids) & (reported | pm_in_period))
         .values("contract_id")
         .annotate(
             slo_total=Count("id", filter=counted),
             slo_met=Count("id", filter=counted & Q(acknowledged_at__lte=F("response_due_at"))),
-            postmortems_due=Count("id", filter=needs),
+            postmortems_due=Count("id", filter=pm_due),
             postmortems_on_time=Count(
-                "id", filter=needs & Q(closed_at__lte=F("resolved_at") + POSTMORTEM_DUE)
+                "id", filter=pm_due & Q(postmortem_clock__state=SloTimer.State.MET)
             ),
         )
         .order_by()
     )
     return {row.pop("contract_id"): IncidentMonthStats(**row) for row in rows}
+
+
+# --- response SLO by month (the metrics pages) ------------------------------------------------
+
+# The same counting as incident_month_stats: cancelled-before-acknowledgement is not counted;
+# met = acknowledged within the target.
+SLO_COUNTED = ~Q(status=Status.CANCELLED, acknowledged_at__isnull=True)
+SLO_MET = Q(acknowledged_at__lte=F("response_due_at"))
+
+
+def incident_slo_by_month(
+    *, incidents: QuerySet[Incident], zone: Any
+) -> dict[Any, IncidentMonthStats]:
+    """Return response SLO met/total per month of reporting (in ``zone``), one grouped query.
+
+    Counts the way the monthly M/M report does (``incident_month_stats``): incidents under a
+    contract, except those cancelled before anyone acknowledged. Keys are first-of-month dates.
+    """
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        incidents.filter(contract__isnull=False)
+        .annotate(month=TruncMonth("reported_at", tzinfo=zone))
+        .values("month")
+        .annotate(
+            slo_total=Count("id", filter=SLO_COUNTED),
+            slo_met=Count("id", filter=SLO_COUNTED & SLO_MET),
+        )
+        .order_by()
+    )
+    return {
+        row["month"].astimezone(zone).date(): IncidentMonthStats(
+            slo_met=row["slo_met"], slo_total=row["slo_total"]
+        )
+        for row in rows
+    }

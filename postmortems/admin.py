@@ -1,21 +1,79 @@
-"""Post-mortem admin: the blameless template, action items inline, workflow actions, history.
+"""Post-mortem admin: the blameless template, action items inline, workflow buttons, history.
 
-The workflow actions call the services; a refusal is shown as an admin message.
+The change page carries one POST button per allowed transition (submit, approve, publish),
+"re-pull the timeline", the PDF/Markdown/HTML downloads and a cancel form that needs a reason;
+the bulk actions do the same for many rows. All of them call the services; a refusal is shown
+as an admin message, never an error page.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from datetime import timedelta
+from typing import Any
 
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.access import ACCOUNT_MANAGER_GROUP, SUPPORT_GROUP
 from core.admin import AuditedAdmin
-from postmortems.models import ActionItem, PostMortem
-from postmortems.services import postmortem_transition
+from postmortems.exports import export_response
+from postmortems.models import ActionItem, PostMortem, Reminder
+from postmortems.services import (
+    FROZEN_STATUSES,
+    postmortem_timeline_repull,
+    postmortem_transition,
+)
+
+Status = PostMortem.Status
+# The buttons shown for each status (acknowledging is the customer's, on the hotline).
+BUTTONS = {
+    Status.DRAFT: [("submit", _("Submit for review")), ("repull", _("Re-pull the timeline"))],
+    Status.IN_REVIEW: [("approve", _("Approve")), ("repull", _("Re-pull the timeline"))],
+    Status.APPROVED: [("publish", _("Publish to the customer"))],
+}
+CANCELLABLE = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
+
+
+def _staff_users() -> Any:
+    groups = Q(groups__name__in=(SUPPORT_GROUP, ACCOUNT_MANAGER_GROUP)) | Q(is_superuser=True)
+    return get_user_model().objects.filter(groups, is_active=True).distinct().order_by("username")
+
+
+def _duration(value: timedelta | None) -> str:
+    if value is None:
+        return "-"
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m"
 
 
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
-    extra = 0
+    extra = 1
     fields = ("title", "type", "owner", "due_date", "priority", "status", "link")
+    autocomplete_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = _staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    extra = 0
+    fields = ("kind", "due_at", "state", "sent_at", "recipients")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("deadline reminders")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 def _run(modeladmin, request, queryset, name: str) -> None:
@@ -29,25 +87,178 @@ def _run(modeladmin, request, queryset, name: str) -> None:
 
 @admin.register(PostMortem)
 class PostMortemAdmin(AuditedAdmin):
-    list_display = ("incident", "status", "owner", "due_at", "delivered_at")
+    list_display = ("incident", "status", "owner", "due_at", "delivered_at", "on_time_display")
     list_filter = ("status",)
     search_fields = ("incident__key", "incident__summary", "summary")
     list_select_related = ("incident", "owner")
-    readonly_fields = ("incident", "status", "delivered_at", "acknowledged_at")
-    inlines = [ActionItemInline]
+    readonly_fields = (
+        "incident",
+        "status",
+        "due_at",
+        "delivered_at",
+        "acknowledged_at",
+        "cancelled_at",
+        "cancel_reason",
+        "time_to_detect",
+        "time_to_acknowledge",
+        "time_to_resolve",
+    )
+    filter_horizontal = ("products",)
+    inlines = [ActionItemInline, ReminderInline]
     actions = ["submit_selected", "approve_selected", "publish_selected"]
     fieldsets = (
-        (None, {"fields": ("incident", "owner", "status", "due_at", "delivered_at")}),
         (
-            _("Blameless report"),
-            {"fields": PostMortem.REPORT_FIELDS},
+            None,
+            {
+                "fields": (
+                    "incident",
+                    "owner",
+                    "reviewers",
+                    "status",
+                    "due_at",
+                    "delivered_at",
+                    "acknowledged_at",
+                    "cancelled_at",
+                    "cancel_reason",
+                )
+            },
         ),
+        (
+            _("Customer impact"),
+            {"fields": ("impact_duration", "users_affected", "products")},
+        ),
+        (
+            _("Detection and response (from the incident)"),
+            {"fields": ("time_to_detect", "time_to_acknowledge", "time_to_resolve")},
+        ),
+        (_("Blameless report"), {"fields": PostMortem.REPORT_FIELDS}),
     )
+
+    class Media:
+        css = {"all": ("postmortems/admin.css",)}
 
     def has_add_permission(self, request, obj=None):
         # Post-mortems are opened by the resolution of their incident, never by hand.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status in FROZEN_STATUSES:
+            # The report reached the customer (or was cancelled): it is a record now.
+            fields += ["owner", "reviewers", "products", "impact_duration", "users_affected"]
+            fields += list(PostMortem.REPORT_FIELDS)
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "reviewers":
+            kwargs["queryset"] = _staff_users()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = _staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "products" in form.base_fields:
+            products = form.base_fields["products"]
+            products.queryset = products.queryset.filter(customer_id=obj.incident.customer_id)
+        return form
+
+    @admin.display(description=_("TTD (time to detect)"))
+    def time_to_detect(self, obj: PostMortem) -> str:
+        return _duration(obj.incident.time_to_detect)
+
+    @admin.display(description=_("TTA (time to acknowledge)"))
+    def time_to_acknowledge(self, obj: PostMortem) -> str:
+        return _duration(obj.incident.time_to_acknowledge)
+
+    @admin.display(description=_("TTR (time to resolve)"))
+    def time_to_resolve(self, obj: PostMortem) -> str:
+        return _duration(obj.incident.time_to_resolve)
+
+    @admin.display(description=_("on time"), boolean=True)
+    def on_time_display(self, obj: PostMortem) -> bool | None:
+        return obj.on_time
+
+    # --- the per-object buttons -------------------------------------------------------------
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path(
+                "<path:object_id>/run/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/export/<str:name>/",
+                self.admin_site.admin_view(self.export_view),
+                name="{}_{}_export".format(*info),
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _change_url(self, obj: PostMortem) -> str:
+        return reverse("admin:postmortems_postmortem_change", args=[obj.pk])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            may_change = self.has_change_permission(request, obj)
+            context["pm_buttons"] = [
+                {
+                    "name": name,
+                    "label": label,
+                    "url": reverse("admin:postmortems_postmortem_transition", args=[obj.pk, name]),
+                }
+                for name, label in (BUTTONS.get(obj.status, []) if may_change else [])
+            ]
+            context["pm_cancel_url"] = (
+                reverse("admin:postmortems_postmortem_transition", args=[obj.pk, "cancel"])
+                if may_change and obj.status in CANCELLABLE
+                else ""
+            )
+            context["pm_exports"] = [
+                (fmt, reverse("admin:postmortems_postmortem_export", args=[obj.pk, fmt]))
+                for fmt in ("pdf", "md", "html")
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def transition_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        """Run one transition from the change page's buttons (POST only)."""
+        return require_POST(self._transition)(request, object_id, name)
+
+    def _transition(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        postmortem = get_object_or_404(PostMortem, pk=object_id if object_id.isdigit() else 0)
+        if not self.has_change_permission(request, postmortem):
+            raise PermissionDenied
+        try:
+            if name == "repull":
+                postmortem_timeline_repull(postmortem=postmortem, actor=request.user)
+                message = gettext("The timeline was re-pulled from the incident.")
+            else:
+                reason = request.POST.get("reason", "")
+                postmortem_transition(
+                    postmortem=postmortem, name=name, actor=request.user, reason=reason
+                )
+                message = gettext("Done: the post-mortem is %(status)s.") % {
+                    "status": postmortem.get_status_display().lower()
+                }
+        except ValidationError as exc:
+            for text in exc.messages:
+                self.message_user(request, text, messages.ERROR)
+        else:
+            self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(postmortem))
+
+    def export_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        """Download the post-mortem as PDF, Markdown or HTML."""
+        postmortem = get_object_or_404(PostMortem, pk=object_id if object_id.isdigit() else 0)
+        if not self.has_view_permission(request, postmortem):
+            raise PermissionDenied
+        return export_response(postmortem, name)
+
+    # --- bulk actions -------------------------------------------------------------------------
     @admin.action(description=_("Submit the selected post-mortems for review"))
     def submit_selected(self, request, queryset):
         _run(self, request, queryset, "submit")
@@ -63,6 +274,7 @@ class PostMortemAdmin(AuditedAdmin):
 
 @admin.register(ActionItem)
 class ActionItemAdmin(AuditedAdmin):
-    list_display = ("title", "post_mortem", "type", "priority", "status", "due_date")
+    list_display = ("title", "post_mortem", "type", "priority", "status", "owner", "due_date")
     list_filter = ("status", "type", "priority")
-    search_fields = ("title",)
+    search_fields = ("title", "post_mortem__incident__key")
+    list_select_related = ("post_mortem__incident", "owner")

@@ -32,6 +32,7 @@ class PostMortem(TimeStampedModel):
         APPROVED = "approved", _("Approved")
         PUBLISHED = "published", _("Published")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged by the customer")
+        CANCELLED = "cancelled", _("Cancelled (not needed)")
 
     incident = models.OneToOneField(
         "incidents.Incident",
@@ -50,11 +51,30 @@ class PostMortem(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewers"),
+        blank=True,
+        related_name="+",
+        help_text=_("Staff members who review the report; at least one before submitting."),
+    )
     due_at = models.DateTimeField(_("due"))
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancel_reason = models.TextField(_("why no post-mortem is needed"), blank=True, editable=False)
     summary = models.TextField(_("summary"), blank=True)
     customer_impact = models.TextField(_("customer impact"), blank=True)
+    impact_duration = models.DurationField(
+        _("impact duration"),
+        null=True,
+        blank=True,
+        help_text=_("How long customers were affected (hh:mm:ss); pre-filled from the incident."),
+    )
+    users_affected = models.PositiveIntegerField(_("users affected"), null=True, blank=True)
+    products = models.ManyToManyField(
+        "retainer.Product", verbose_name=_("affected products"), blank=True, related_name="+"
+    )
     detection = models.TextField(_("detection"), blank=True)
     response = models.TextField(_("response"), blank=True)
     recovery = models.TextField(_("recovery"), blank=True)
@@ -64,7 +84,7 @@ class PostMortem(TimeStampedModel):
     went_well = models.TextField(_("what went well"), blank=True)
     went_badly = models.TextField(_("what went badly"), blank=True)
     got_lucky = models.TextField(_("where we got lucky"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[reviewers, products])
 
     class Meta:
         verbose_name = _("post-mortem")
@@ -80,6 +100,58 @@ class PostMortem(TimeStampedModel):
         if self.delivered_at is None:
             return None
         return self.delivered_at <= self.due_at
+
+
+class Reminder(models.Model):
+    """A due time of the post-mortem deadline: the 24 h and 4 h reminders, the overdue escalation.
+
+    Swept by the incidents timer sweep through its hook (``postmortems.reminders``); a row goes
+    from pending to sent (or cancelled) exactly once.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_24H = "due_24h", _("24 hours before the due time")
+        DUE_4H = "due_4h", _("4 hours before the due time")
+        OVERDUE = "overdue", _("Overdue: escalation")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    post_mortem = models.ForeignKey(
+        PostMortem,
+        verbose_name=_("post-mortem"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("post-mortem reminder")
+        verbose_name_plural = _("post-mortem reminders")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["post_mortem", "kind"], name="pm_reminder_unique")
+        ]
+        indexes = [
+            # The sweep reads pending rows due by now only: a range scan of this partial index.
+            models.Index(
+                fields=["due_at"],
+                name="pm_reminder_pending_idx",
+                condition=models.Q(state="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class ActionItem(TimeStampedModel):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.hotline.views import customer_required
-from postmortems.exports import postmortem_html, postmortem_markdown
+from postmortems.exports import export_response, facts
 from postmortems.models import PostMortem
 from postmortems.selectors import postmortem_get_for, postmortem_list_for
 from postmortems.services import postmortem_acknowledge
@@ -39,7 +39,8 @@ def postmortem_list(request: HttpRequest) -> HttpResponse:
 def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one published post-mortem with its action items."""
     postmortem = _get(request, pk)
-    return render(request, "postmortems/detail.html", {"postmortem": postmortem})
+    context = {"postmortem": postmortem, "facts": facts(postmortem)}
+    return render(request, "postmortems/detail.html", context)
 
 
 @require_POST
@@ -59,19 +60,6 @@ def postmortem_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def postmortem_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
-    """Download the post-mortem as Markdown (staff, or the owning customer once published)."""
-    postmortem = _get(request, pk)
-    response = HttpResponse(postmortem_markdown(postmortem), content_type="text/markdown")
-    response["Content-Disposition"] = f'attachment; filename="{postmortem.incident.key}.md"'
-    return response
-
-
-@require_GET
-@login_required
-def postmortem_export_html(request: HttpRequest, pk: int) -> HttpResponse:
-    """Download the post-mortem as a self-contained HTML page."""
-    postmortem = _get(request, pk)
-    response = HttpResponse(postmortem_html(postmortem), content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{postmortem.incident.key}.html"'
-    return response
+def postmortem_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download the post-mortem as Markdown, HTML or PDF (staff, or its customer once published)."""
+    return export_response(_get(request, pk), fmt)

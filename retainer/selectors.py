@@ -15,7 +15,15 @@ from django.http import Http404
 from core.access import is_staff_member
 from core.tenancy import scope_to_customer
 from retainer import rules
-from retainer.models import Contract, Customer, LedgerEntry, Product, Service, WorkLog
+from retainer.models import (
+    Contract,
+    Customer,
+    DiagnosticEngagement,
+    LedgerEntry,
+    Product,
+    Service,
+    WorkLog,
+)
 from retainer.rules import ZERO
 
 Kind = LedgerEntry.Kind
@@ -82,6 +90,22 @@ def ledger_for(contract: Contract) -> QuerySet[LedgerEntry]:
         .select_related("incident", "work_log__engineer", "work_log__engagement", "author")
         .order_by("effective_on", "id")
     )
+
+
+def engagement_list_for(user: Any) -> QuerySet[DiagnosticEngagement]:
+    """Return the diagnostic engagements ``user`` may see, with milestones and logged hours.
+
+    Staff see all; a customer sees its company's, except those under a draft contract.
+    """
+    base = (
+        DiagnosticEngagement.objects.select_related("contract__customer", "lead")
+        .prefetch_related("milestones")
+        .annotate(logged_hours=Sum("work_logs__hours", default=ZERO))
+    )
+    visible = scope_to_customer(base, user, via="contract__customer")
+    if is_staff_member(user):
+        return visible
+    return visible.exclude(contract__status=Contract.Status.DRAFT)
 
 
 def work_log_list_for(user: Any) -> QuerySet[WorkLog]:

@@ -12,6 +12,12 @@ downloads a browser here: it starts ``/usr/bin/chromium``.
 Request ``browser_page`` last: fixtures that write to the database must run before Playwright
 starts. Screenshots go to ``tests/artifacts/`` (not committed); when a test fails, the last
 state of each of its pages is saved there too, as ``failed-<test name>-<n>.png``.
+
+README screenshots: ``shot(page, "name-ko", readme=True)`` also writes a compact copy (the
+visible viewport, 256-colour PNG) to ``$SCREENSHOTS_DIR/name-ko.png`` when that variable is set,
+and nothing otherwise, so a normal test run leaves the tree clean:
+
+    SCREENSHOTS_DIR=docs/screenshots .venv/bin/pytest tests/journeys
 """
 
 import os
@@ -40,11 +46,42 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
-def shot(page, name: str, *, full_page: bool = True) -> Path:
-    """Save a screenshot of the page as ``tests/artifacts/<name>.png`` and return its path."""
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_dir() -> Path | None:
+    """Return the README screenshot folder: ``$SCREENSHOTS_DIR``, relative to the project."""
+    value = os.environ.get("SCREENSHOTS_DIR", "").strip()
+    if not value:
+        return None
+    folder = Path(value)
+    return folder if folder.is_absolute() else ROOT / folder
+
+
+def shot(page, name: str, *, full_page: bool = True, readme: bool = False) -> Path:
+    """Save a screenshot of the page as ``tests/artifacts/<name>.png`` and return its path.
+
+    With ``readme=True`` and ``$SCREENSHOTS_DIR`` set, also save a compact copy for the README.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=path, full_page=full_page)
+    folder = readme_dir() if readme else None
+    if folder is not None:
+        publish(page.screenshot(full_page=False), folder / f"{name}.png")
+    return path
+
+
+def publish(png: bytes, path: Path) -> Path:
+    """Write a screenshot as a small palette PNG (UI colours are flat; 256 are plenty)."""
+    import io
+
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, format="PNG", optimize=True)
     return path
 
 
@@ -63,6 +100,7 @@ def browser_page(request, monkeypatch) -> Iterator[Callable[..., object]]:
     ``browser_page(viewport=PHONE, locale="en-US")`` opens a new context (its own cookies) and
     returns its page. Phone-sized contexts are mobile with touch.
     """
+    from django.db import connections
     from playwright import sync_api as playwright_sync
 
     # Playwright's sync API runs an event loop in this thread; the test still reads and writes
@@ -102,3 +140,10 @@ def browser_page(request, monkeypatch) -> Iterator[Callable[..., object]]:
                     except Exception:  # noqa: S112 - a closed page has nothing to show
                         continue
             browser.close()
+            # The test body ran its queries in another context than Django's teardown sees (the
+            # sync API switches greenlets), so close that connection here: left open, it keeps
+            # the test database from being dropped at the end of the session. (A test inside a
+            # transaction keeps its connection: closing it would lose the rollback.)
+            for connection in connections.all(initialized_only=True):
+                if not connection.in_atomic_block:
+                    connection.close()

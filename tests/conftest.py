@@ -5,11 +5,10 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_migrate
 from rest_framework.test import APIClient
 
-from core.access import SUPPORT_GROUP
 from tests.retainer.factories import (
     AccountManagerFactory,
     ContractFactory,
@@ -50,40 +49,32 @@ def restore_reference_data() -> None:
     escalation.assign(django_apps)
     escalation.create_default_policy(django_apps)
     importlib.import_module("retainer.migrations.0005_mm_permissions").assign(django_apps)
+    importlib.import_module("postmortems.migrations.0003_permissions").assign(django_apps)
     importlib.import_module("retainer.migrations.0002_unknown_service").create_unknown(
         django_apps, None
     )
 
 
-def _uses_database(request) -> bool:
-    fixtures = {"db", "transactional_db", "live_server", "django_db_setup"}
-    marker = request.node.get_closest_marker("django_db")
-    return marker is not None or bool(fixtures & set(request.fixturenames))
+@pytest.fixture(autouse=True, scope="session")
+def _reference_data_after_flush():
+    """A transactional test ends with a flush that also wipes migration-made rows; Django sends
+    ``post_migrate`` right after that flush, so put them back there, before any later test in the
+    same process runs (however it reaches the database: a marker, a fixture or
+    ``request.getfixturevalue``).
 
+    Use plain ``django_db(transaction=True)``, never ``serialized_rollback=True``: that inhibits
+    the signal, and reloading the serialized snapshot collides with the content types another
+    transactional test's flush recreated (duplicate ``admin.logentry``)."""
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request, django_db_blocker):
-    """A transactional test ends with a flush that also wipes migration-made rows; put them back
-    so the tests that run after it in the same process still find them.
+    def restore(sender, **kwargs):
+        restore_reference_data()
 
-    Use plain ``django_db(transaction=True)``, never ``serialized_rollback=True``: after another
-    transactional test's flush has recreated the content types, reloading the serialized
-    snapshot collides with them (duplicate ``admin.logentry``)."""
-    if _uses_database(request):
-        # The teardown below may run before the flush (fixture order varies with the closure):
-        # check at setup too, before the test's own transaction begins.
-        request.getfixturevalue("django_db_setup")
-        with django_db_blocker.unblock():
-            if not Group.objects.filter(name=SUPPORT_GROUP).exists():
-                restore_reference_data()
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
+    uid = "tests.restore_reference_data"
+    post_migrate.connect(
+        restore, sender=django_apps.get_app_config("core"), weak=False, dispatch_uid=uid
     )
-    if transactional:
-        with django_db_blocker.unblock():
-            restore_reference_data()
+    yield
+    post_migrate.disconnect(sender=django_apps.get_app_config("core"), dispatch_uid=uid)
 
 
 @pytest.fixture

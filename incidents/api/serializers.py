@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from core import clock
 from core.access import STAFF_GROUPS, customer_id_for, is_staff_member, is_support
+from core.people import person_name
 from incidents.models import CancelReason, Channel, Incident, Severity, SloState, TimelineEntry
 from incidents.services import TRANSITIONS, allowed_transitions
 from retainer.models import Customer, Product, Service
@@ -126,7 +127,7 @@ class UserRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
 
 
 class CustomerRefSerializer(serializers.ModelSerializer):

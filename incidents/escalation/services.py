@@ -57,40 +57,52 @@ def slo_timer_start(
     return slo
 
 
-def escalation_start(*, incident: Incident, now: datetime) -> IncidentEscalation | None:
-    """Copy the default policy onto the incident and schedule its steps from reporting time."""
+def _escalation_start(
+    *, incident: Incident, now: datetime
+) -> tuple[IncidentEscalation | None, list[Timer]]:
+    """Copy the default policy onto the incident; return it and its step timers (unsaved)."""
     policy = default_policy()
     if policy is None:
-        return None
+        return None, []
     plan = build_plan(policy, severity=incident.severity)
     escalation = IncidentEscalation.objects.create(
-        incident=incident, policy=policy, policy_name=policy.name, plan=plan, started_at=now
+        incident=incident, policy_id=policy.id, policy_name=policy.name, plan=plan, started_at=now
     )
-    Timer.objects.bulk_create(
-        [
-            Timer(
-                incident=incident,
-                kind=Kind.ESCALATION,
-                step=step["index"],
-                due_at=incident.reported_at + timedelta(seconds=step["delay"]),
-            )
-            for step in plan
-            if not step["skipped"]
-        ]
-    )
+    timers = [
+        Timer(
+            incident=incident,
+            kind=Kind.ESCALATION,
+            step=step["index"],
+            due_at=incident.reported_at + timedelta(seconds=step["delay"]),
+        )
+        for step in plan
+        if not step["skipped"]
+    ]
+    return escalation, timers
+
+
+def escalation_start(*, incident: Incident, now: datetime) -> IncidentEscalation | None:
+    """Copy the default policy onto the incident and schedule its steps from reporting time."""
+    escalation, timers = _escalation_start(incident=incident, now=now)
+    Timer.objects.bulk_create(timers)
     return escalation
 
 
 def incident_timers_start(*, incident: Incident, now: datetime | None = None) -> None:
-    """Start the response SLO clock and the escalation of a newly reported incident."""
+    """Start the response SLO clock and the escalation of a newly reported incident.
+
+    The incident is new, so nothing can exist yet: the clock is inserted without the lookup of
+    ``slo_timer_start``, and its checkpoints and the escalation steps go in one INSERT.
+    """
     now = clock.resolve(now)
-    slo_timer_start(
+    slo = SloTimer.objects.create(
         incident=incident,
         kind=SloKind.RESPONSE,
         started_at=incident.reported_at,
         due_at=incident.response_due_at,
     )
-    escalation_start(incident=incident, now=now)
+    _escalation, steps = _escalation_start(incident=incident, now=now)
+    Timer.objects.bulk_create([*_slo_timers(slo), *steps])
 
 
 def _stop_slo(slo: SloTimer, *, now: datetime, met: bool) -> None:
@@ -182,4 +194,19 @@ def postmortem_timer_stop(*, incident: Incident, now: datetime | None = None) ->
         incident=incident, slo_kind=SloKind.POSTMORTEM, state=TimerState.PENDING
     ).update(state=TimerState.CANCELLED)
     _stop_slo(slo, now=now, met=True)
+    return slo
+
+
+@transaction.atomic
+def postmortem_timer_cancel(*, incident: Incident, now: datetime | None = None) -> SloTimer | None:
+    """Cancel the post-mortem clock when no post-mortem is needed: neither met nor breached."""
+    now = clock.resolve(now)
+    Incident.objects.select_for_update().filter(pk=incident.pk).first()
+    slo = SloTimer.objects.filter(incident=incident, kind=SloKind.POSTMORTEM).first()
+    if slo is None or slo.stopped_at is not None:
+        return slo
+    Timer.objects.filter(
+        incident=incident, slo_kind=SloKind.POSTMORTEM, state=TimerState.PENDING
+    ).update(state=TimerState.CANCELLED)
+    _stop_slo(slo, now=now, met=False)
     return slo

@@ -13,6 +13,7 @@ one committed state.
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,9 +24,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.logging import incident_context
 from core.notifications.models import NotificationChannel
 from core.notifications.services import Message, deliveries_create
 from incidents.escalation import messages, targets
+from incidents.escalation.heartbeat import sweep_heartbeat_record
 from incidents.escalation.models import IncidentEscalation, SloKind, SloTimer, Timer
 from incidents.escalation.plans import step_label
 from incidents.models import Status, TimelineEntry
@@ -34,6 +37,26 @@ from incidents.services.timeline import timeline_add
 logger = logging.getLogger(__name__)
 
 Kind = Timer.Kind
+
+# Called as hook(now=) after each sweep: apps above incidents keep their own due times (the
+# post-mortem reminders) and are swept by this beat job without incidents importing them.
+# Each hook claims and fires its own rows in its own transactions; it returns how many.
+SWEEP_HOOKS: list[Callable[..., int]] = []
+
+
+def register_sweep_hook(hook: Callable[..., int]) -> None:
+    """Call ``hook(now=)`` after every timer sweep (registered once, at app ready)."""
+    if hook not in SWEEP_HOOKS:
+        SWEEP_HOOKS.append(hook)
+
+
+def _run_sweep_hooks(now: datetime) -> None:
+    for hook in SWEEP_HOOKS:
+        try:
+            hook(now=now)
+        except Exception:
+            # The pages are already committed; one app's failure must not fail the sweep.
+            logger.exception("Sweep hook %s failed.", getattr(hook, "__name__", hook))
 
 
 def claim_query(now: datetime, size: int) -> QuerySet[Timer]:
@@ -82,6 +105,7 @@ def _page_step(timer: Timer, escalation: IncidentEscalation | None, now: datetim
             "deliveries": [d.pk for d in deliveries],
         },
     )
+    logger.info("Escalation step %s paged %d recipient(s).", step["position"], len(paged))
     return True
 
 
@@ -126,10 +150,11 @@ def _sweep_batch(now: datetime, size: int) -> int:
     }
     done, cancelled = [], []
     for timer in timers:
-        if timer.kind == Kind.ESCALATION:
-            fired = _page_step(timer, escalations.get(timer.incident_id), now)
-        else:
-            fired = _slo_event(timer, slos.get((timer.incident_id, timer.slo_kind)), now)
+        with incident_context(timer.incident.key):  # log lines carry the incident key
+            if timer.kind == Kind.ESCALATION:
+                fired = _page_step(timer, escalations.get(timer.incident_id), now)
+            else:
+                fired = _slo_event(timer, slos.get((timer.incident_id, timer.slo_kind)), now)
         (done if fired else cancelled).append(timer.pk)
     Timer.objects.filter(pk__in=done).update(state=Timer.State.DONE, fired_at=now)
     Timer.objects.filter(pk__in=cancelled).update(state=Timer.State.CANCELLED, fired_at=now)
@@ -140,6 +165,7 @@ def timers_sweep(*, now: datetime | None = None, budget: float | None = None) ->
     """Fire every due timer, batch after batch, for at most ``budget`` seconds; return how many.
 
     Each batch is its own transaction, so an acknowledgement waits for at most one batch.
+    The registered sweep hooks run afterwards (their rows are not counted).
     """
     size = settings.HOTLINE_SWEEP_BATCH_SIZE
     budget = settings.HOTLINE_SWEEP_INTERVAL_SECONDS * 3 if budget is None else budget
@@ -148,7 +174,10 @@ def timers_sweep(*, now: datetime | None = None, budget: float | None = None) ->
         claimed = _sweep_batch(clock.resolve(now), size)
         total += claimed
         if claimed < size or time.monotonic() - started > budget:
-            return total
+            break
+    _run_sweep_hooks(clock.resolve(now))
+    sweep_heartbeat_record()  # /healthz and /metrics report the age of the last sweep
+    return total
 
 
 def _ops_addresses() -> list[str]:

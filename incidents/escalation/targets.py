@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from core.notifications.models import NotificationChannel, WebhookEndpoint
+from core.people import person_name
 from incidents.escalation.models import TargetKind
 from incidents.models import Incident
 from oncall.models import Schedule
@@ -39,9 +40,7 @@ class Resolution:
     def add_user(self, user: Any) -> None:
         key = f"user:{user.pk}"
         if all(r.key != key for r in self.recipients):
-            self.recipients.append(
-                Recipient(key=key, label=user.get_full_name() or user.get_username(), user=user)
-            )
+            self.recipients.append(Recipient(key=key, label=person_name(user), user=user))
 
     def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
         key = f"endpoint:{endpoint.pk}"

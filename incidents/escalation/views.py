@@ -21,7 +21,9 @@ def _landing(request: HttpRequest, incident: Incident) -> str:
 
 def _private(response: HttpResponse) -> HttpResponse:
     # The token is in the URL: keep it out of caches and other sites' Referer headers.
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": under "no-referrer" the browser sends "Origin: null"
+    # with the confirmation's POST, and Django's CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 

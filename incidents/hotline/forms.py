@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from incidents.hotline.catalogue import catalogue_for
 from incidents.models import Severity
 from incidents.services import validate_upload
 from retainer.models import Service
-from retainer.selectors import product_list_for_customer, service_list_for_customer
 
 # Plain-language explanation of each severity (DESIGN §2, seeds 001/004).
 SEVERITY_HELP = {
@@ -133,11 +133,9 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, customer_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        services = list(service_list_for_customer(customer_id=customer_id))
+        services, products = catalogue_for(customer_id)
         self.fields["service"].set_objects(services)
-        self.fields["products"].set_objects(
-            list(product_list_for_customer(customer_id=customer_id))
-        )
+        self.fields["products"].set_objects(products)
         if not self.is_bound:
             unknown = next((s for s in services if s.code == Service.UNKNOWN_CODE), None)
             self.initial.setdefault("service", unknown.pk if unknown else None)

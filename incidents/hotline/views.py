@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import customer_id_for, customer_link_for, is_staff_member
 from incidents.downloads import attachment_response
 from incidents.hotline.forms import SEVERITY_HELP, CommentForm, IncidentForm
+from incidents.hotline.fragments import blank_fields_html
 from incidents.models import OPEN_STATUSES, Channel, Incident, TimelineEntry
 from incidents.selectors import (
     attachment_get_for,
@@ -113,6 +114,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         phone = customer_link_for(request.user).phone
         form = IncidentForm(customer_id=customer.pk, initial={"contact_phone": phone})
     context = {"form": form, "customer": customer, "phone": _hotline_phone(customer)}
+    if not form.is_bound:
+        context["fields_html"] = blank_fields_html(form)
     return render(request, "hotline/incident_form.html", context)
 
 

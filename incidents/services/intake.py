@@ -1,18 +1,22 @@
 """Intake: create an incident from the hotline form, the API, a phone call or an alert."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import cache as read_cache
 from core import clock
 from core.access import customer_id_for, is_staff_member
+from core.logging import bind_incident
+from core.people import person_name
 from incidents.escalation import services as timers
 from incidents.models import Channel, Incident, Severity, TimelineEntry
 from incidents.services.attachments import attachment_add, validate_upload
@@ -20,6 +24,32 @@ from incidents.services.keys import format_key, next_incident_number
 from incidents.services.timeline import acting_user, record_actor, timeline_add
 from retainer.models import Contract, Customer, Product, Service
 from retainer.selectors import contract_active_for
+
+CONTRACT_SCOPE = "active-contract"
+
+
+def active_contract(*, customer_id: int, on: date) -> Contract | None:
+    """Return ``contract_active_for``, kept in the read cache (``core.cache``) per customer and day.
+
+    Every intake asks; contracts change a few times a year. Any saved or deleted contract makes
+    all entries stale (``connect``).
+    """
+    return read_cache.get_or_build(
+        CONTRACT_SCOPE,
+        f"contract:{customer_id}:{on.isoformat()}",
+        lambda: contract_active_for(customer_id=customer_id, on=on),
+    )
+
+
+def _contract_changed(sender: Any, **kwargs: Any) -> None:
+    read_cache.invalidate(CONTRACT_SCOPE)
+
+
+def connect() -> None:
+    """Make the cached active contracts stale whenever a contract is saved or deleted."""
+    uid = "incidents.intake.contract"
+    post_save.connect(_contract_changed, sender=Contract, dispatch_uid=f"{uid}.saved")
+    post_delete.connect(_contract_changed, sender=Contract, dispatch_uid=f"{uid}.deleted")
 
 
 def response_due(*, reported_at: datetime, severity: int, contract: Contract | None) -> datetime:
@@ -180,9 +210,9 @@ def incident_create(
     if contract is None:
         # Contract periods are dates in the firm's zone, whatever zone the request activated.
         today = timezone.localdate(now, timezone.get_default_timezone())
-        contract = contract_active_for(customer_id=customer.pk, on=today)
+        contract = active_contract(customer_id=customer.pk, on=today)
     if reporter is not None:
-        reporter_name = reporter_name or reporter.get_full_name() or reporter.get_username()
+        reporter_name = reporter_name or person_name(reporter)
         reporter_email = reporter_email or reporter.email
     number = next_incident_number()
     incident = Incident(
@@ -206,6 +236,7 @@ def incident_create(
     )
     record_actor(incident, actor)
     incident.save(force_insert=True)
+    bind_incident(incident.key)  # the request's or task's log lines carry the key from here on
     if products:
         # One INSERT for all links (the incident is brand new, nothing to diff against).
         Incident.products.through.objects.bulk_create(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.access import is_staff_member
+from core.logging import bind_incident
 from incidents.escalation import services as timers
 from incidents.models import CancelReason, Incident, Status, TimelineEntry
 from incidents.services.timeline import acting_user, record_actor, timeline_add
@@ -119,6 +120,7 @@ def _apply(
     transition = TRANSITIONS[name]
     now = clock.resolve(now)
     locked = _lock(incident)
+    bind_incident(locked.key)  # the request's or task's log lines carry the key
     _check(locked, transition)
     previous = locked.status
     locked.status = transition.target

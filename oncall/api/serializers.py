@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core import clock
+from core.people import person_name
 from oncall.models import Layer, Override, Rotation, Schedule, SwapRequest
 from oncall.services.schedules import current_version
 
@@ -25,7 +26,7 @@ class EngineerRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
 
 
 class RotationSerializer(serializers.ModelSerializer):

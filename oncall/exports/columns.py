@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.people import full_name
+
 # Column key → its header (translated) and the other headers a team's own sheet may use.
 COLUMNS = {
     "date": (_("date"), ("date", "날짜", "일자", "day")),
@@ -15,5 +17,5 @@ REQUIRED = tuple(COLUMNS)
 
 def engineer_label(user) -> str:
     """Return how a sheet names an engineer: "Full Name (username)", or the username."""
-    name = user.get_full_name()
+    name = full_name(user.first_name, user.last_name)
     return f"{name} ({user.get_username()})" if name else user.get_username()

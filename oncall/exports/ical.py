@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from core import clock
+from core.people import person_name
 from oncall.models import Schedule
 from oncall.selectors import Shift, shifts_between, shifts_of_schedules
 
@@ -28,7 +29,7 @@ def feed_window(now: datetime | None = None) -> tuple[datetime, datetime]:
 
 
 def _person(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def _event(shift: Shift, stamp: datetime) -> Event:

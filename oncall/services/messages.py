@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.people import person_name
 from oncall.models import Layer, SwapRequest
 from oncall.services.notify import in_language_of, profile_for
 
@@ -17,7 +18,7 @@ def _when(user: Any, at: datetime) -> str:
 
 
 def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def upcoming_shift(

@@ -16,6 +16,7 @@ from core import clock
 from core.notifications.models import WebhookEndpoint
 from core.notifications.services import Message, deliveries_create
 from core.notifications.topics import ONCALL_NOTICE
+from core.people import person_name
 from oncall.models import NotificationProfile
 from oncall.models.profiles import SEVERITIES_IGNORING_QUIET_HOURS
 
@@ -85,7 +86,7 @@ def notify_user(
     profile = profile_for(user)
     channels = channels_for(profile, at=clock.resolve(now), severity=severity)
     key = key or f"oncall:{uuid.uuid4().hex}"
-    label = user.get_full_name() or user.get_username()
+    label = person_name(user)
     messages, used = [], []
     for channel in channels:
         address, endpoint = _route(profile, channel)

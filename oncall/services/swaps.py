@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.people import person_name
 from oncall.models import Layer, Override, SwapRequest
 from oncall.selectors import shifts_between
 from oncall.services.common import check_engineer, record_actor
@@ -53,7 +54,7 @@ def _check_request(
     if end <= now:
         raise ValidationError({"end": _("This period is already over.")})
     if not _is_on_call_throughout(layer, requester, start, end):
-        name = requester.get_full_name() or requester.get_username()
+        name = person_name(requester)
         raise ValidationError(
             {
                 "start": _("%(name)s is not on call on this layer for the whole period.")

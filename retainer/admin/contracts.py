@@ -14,6 +14,7 @@ from retainer.admin.base import (
     ServiceBackedAdmin,
     ServiceBackedForm,
 )
+from retainer.admin.corrections import may_correct, reverse_link, with_reversed_flag
 from retainer.admin.reports import ReportViewsMixin
 from retainer.models import Contract, LedgerEntry
 from retainer.selectors import contract_balance
@@ -45,7 +46,17 @@ class LedgerInline(ReadOnlyInline):
     ordering = ("effective_on", "id")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return with_reversed_flag(super().get_queryset(request).select_related("author"))
+
+    def get_fields(self, request, obj=None):
+        return (*self.fields, "correction") if may_correct(request) else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("correction"))
+    def correction(self, entry: LedgerEntry) -> str:
+        return reverse_link(entry)
 
 
 @admin.register(Contract)
@@ -98,6 +109,10 @@ class ContractAdmin(ReportViewsMixin, ServiceBackedAdmin, AccountManagerChoiceMi
         if obj is None or request.method == "POST":
             return []
         return super().get_inline_instances(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {**(extra_context or {}), "may_correct": may_correct(request)}
+        return super().change_view(request, object_id, form_url, extra)
 
     def revert_disabled(self, request, obj=None):
         # Restoring old terms would bypass the allotment posting: change them through the form.

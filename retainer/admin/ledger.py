@@ -1,4 +1,4 @@
-"""The ledger (read-only; account managers add manual adjustments), work logs and alerts."""
+"""The ledger (read-only; account managers add adjustments and reversals), work logs, alerts."""
 
 from decimal import Decimal
 
@@ -6,11 +6,19 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.access import STAFF_GROUPS
 from core.admin import AuditedAdmin
 from retainer.admin.base import ServiceBackedAdmin, ServiceBackedForm
+from retainer.admin.corrections import (
+    LedgerCorrectionsMixin,
+    may_correct,
+    reverse_link,
+    with_reversed_flag,
+)
 from retainer.models import LedgerEntry, UtilisationAlert, WorkLog
 from retainer.services import (
     ledger_post_adjustment,
@@ -40,8 +48,11 @@ class AdjustmentForm(ServiceBackedForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ServiceBackedAdmin, admin.ModelAdmin):
-    """Entries are shown, never edited or deleted (the database refuses that too)."""
+class LedgerEntryAdmin(LedgerCorrectionsMixin, ServiceBackedAdmin, admin.ModelAdmin):
+    """Entries are shown, never edited or deleted (the database refuses that too).
+
+    Corrections are new entries: "Add" posts an adjustment, "Reverse" posts an entry's opposite.
+    """
 
     form = AdjustmentForm
     list_display = ("effective_on", "contract", "kind", "amount", "hours", "source_key", "author")
@@ -67,6 +78,7 @@ class LedgerEntryAdmin(ServiceBackedAdmin, admin.ModelAdmin):
             "work_log",
             "related_contract",
             "reverses",
+            "reversed_by_entry",
             "memo",
             "author",
             "created_at",
@@ -74,6 +86,27 @@ class LedgerEntryAdmin(ServiceBackedAdmin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.get_fields(request, obj)
+
+    def get_queryset(self, request):
+        return with_reversed_flag(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return (*shown, "correction") if may_correct(request) else shown
+
+    @admin.display(description=_("correction"))
+    def correction(self, entry: LedgerEntry) -> str:
+        return reverse_link(entry)
+
+    @admin.display(description=_("reversed by"))
+    def reversed_by_entry(self, entry: LedgerEntry) -> str:
+        reversal = LedgerEntry.objects.filter(reverses=entry).first()
+        if reversal is None:
+            return "—"
+        url = reverse("admin:retainer_ledgerentry_change", args=[reversal.pk])
+        return format_html(
+            '<a href="{}">{} {:+}</a>', url, reversal.effective_on, reversal.amount.normalize()
+        )
 
     def has_change_permission(self, request, obj=None):
         return False

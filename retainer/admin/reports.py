@@ -13,13 +13,16 @@ from django.views.decorators.http import require_GET
 
 from core import clock
 from core.access import is_account_manager
+from incidents.selectors import incident_list_without_contract
 from retainer.reports.chart import chart_svg
 from retainer.reports.detail import monthly_report
 from retainer.reports.exports import EXPORTERS, line_headers, report_filename
-from retainer.reports.monthly import SORTS, monthly_overview, parse_month
+from retainer.reports.monthly import SORTS, month_span, monthly_overview, parse_month
 from retainer.reports.pdf import report_pdf
 from retainer.rules import add_months
 from retainer.services.common import local_date
+
+UNENTITLED_SHOWN = 50  # incidents filed without an active contract listed on the overview
 
 
 def default_month() -> Any:
@@ -107,10 +110,18 @@ class ReportViewsMixin:
         month = parse_month(request.GET.get("month"), default=default_month())
         sort = request.GET.get("sort", "utilisation")
         rows = monthly_overview(month=month, sort=sort if sort in SORTS else "utilisation")
+        start, end = month_span(month)
+        unentitled = (
+            incident_list_without_contract(request.user)
+            .select_related("customer__account_manager")
+            .filter(reported_at__gte=start, reported_at__lt=end)
+        )
         context = self._context(
             request,
             title=_("M/M overview"),
             rows=rows,
+            unentitled=unentitled.order_by("-reported_at")[:UNENTITLED_SHOWN],
+            unentitled_url=reverse("admin:incidents_incident_changelist") + "?contract__isempty=1",
             month_value=f"{month:%Y-%m}",
             previous_month=f"{add_months(month, -1):%Y-%m}",
             next_month=f"{add_months(month, 1):%Y-%m}",

@@ -11,8 +11,17 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from core.access import STAFF_GROUPS
-from retainer.models import Contract, Customer, DiagnosticEngagement, LedgerEntry, WorkLog
+from core.people import person_name
+from retainer.models import (
+    Contract,
+    Customer,
+    DiagnosticEngagement,
+    LedgerEntry,
+    Milestone,
+    WorkLog,
+)
 from retainer.services.contracts import EDITABLE
+from retainer.services.diagnostics import ENGAGEMENT_FIELDS
 
 User = get_user_model()
 MM = {"max_digits": 9, "decimal_places": 4}
@@ -71,6 +80,11 @@ class AdjustmentSerializer(serializers.Serializer):
     memo = serializers.CharField()
     effective_on = serializers.DateField(required=False)
     idempotency_key = serializers.CharField(required=False, max_length=60, default="")
+
+
+class ReversalSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(min_value=1, help_text="The id of the entry to reverse.")
+    memo = serializers.CharField(help_text="Why; the customer sees this note.")
 
 
 class BalanceSerializer(serializers.Serializer):
@@ -143,4 +157,56 @@ class CustomerWorkLogSerializer(serializers.ModelSerializer):
 
     def get_engineer(self, work_log: WorkLog) -> str:
         user = work_log.engineer
-        return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+        return person_name(user)
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ("kind", "label", "due_on", "done_on", "reminded_at")
+        read_only_fields = fields
+
+
+class EngagementSerializer(serializers.ModelSerializer):
+    """A diagnostic engagement for staff: the milestones are computed, never written."""
+
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all())
+    lead = serializers.PrimaryKeyRelatedField(
+        queryset=_staff_users(), required=False, allow_null=True
+    )
+    contract_code = serializers.CharField(source="contract.code", read_only=True)
+    customer_name = serializers.CharField(source="contract.customer.name", read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    logged_hours = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = DiagnosticEngagement
+        fields = (
+            "id",
+            *ENGAGEMENT_FIELDS,
+            "contract_code",
+            "customer_name",
+            "milestones",
+            "logged_hours",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+        validators: list[Any] = []  # the services validate (and answer 400)
+
+
+class CustomerEngagementSerializer(EngagementSerializer):
+    """What a customer sees: its engagement, the plan, the lead's name (not the user id)."""
+
+    lead = serializers.SerializerMethodField()
+
+    class Meta(EngagementSerializer.Meta):
+        read_only_fields = EngagementSerializer.Meta.fields
+
+    def get_lead(self, engagement: DiagnosticEngagement) -> str | None:
+        user = engagement.lead
+        if user is None:
+            return None
+        return person_name(user)

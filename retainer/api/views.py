@@ -1,4 +1,4 @@
-"""Contract, ledger, balance, work-log and monthly-report endpoints under /api/v1/.
+"""Contract, ledger, balance, engagement, work-log and monthly-report endpoints under /api/v1/.
 
 Reads go through ``retainer.selectors`` (tenant scoping lives there), writes through
 ``retainer.services``; a customer sees only its own company's contracts and work.
@@ -23,17 +23,21 @@ from retainer.api.serializers import (
     AdjustmentSerializer,
     BalanceSerializer,
     ContractSerializer,
+    CustomerEngagementSerializer,
     CustomerWorkLogSerializer,
+    EngagementSerializer,
     LedgerEntrySerializer,
+    ReversalSerializer,
     WorkLogSerializer,
 )
-from retainer.models import Contract, WorkLog
+from retainer.models import Contract, DiagnosticEngagement, LedgerEntry, WorkLog
 from retainer.reports.detail import monthly_report
 from retainer.reports.monthly import parse_month
 from retainer.selectors import (
     contract_balance,
     contract_get_for,
     contract_list_for,
+    engagement_list_for,
     ledger_for,
     work_log_list_for,
 )
@@ -41,10 +45,12 @@ from retainer.services import (
     contract_create,
     contract_update,
     ledger_post_adjustment,
+    ledger_reverse_entry,
     worklog_create,
     worklog_delete,
     worklog_update,
 )
+from retainer.services.diagnostics import engagement_create, engagement_update
 
 
 def _may_read(user: Any) -> bool:
@@ -58,6 +64,15 @@ class ContractAccess(BasePermission):
         if request.method in SAFE_METHODS:
             return _may_read(request.user)
         return is_account_manager(request.user)
+
+
+class StaffWrites(BasePermission):
+    """Staff and the customer's own users read; the firm's staff plan and change."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return _may_read(request.user)
+        return is_staff_member(request.user)
 
 
 class WorkLogAccess(BasePermission):
@@ -114,6 +129,27 @@ class ContractViewSet(viewsets.ModelViewSet):
         entry = ledger_post_adjustment(contract=contract, actor=request.user, **data.validated_data)
         return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ReversalSerializer, responses={201: LedgerEntrySerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="ledger/reverse",
+        url_name="ledger-reverse",
+        filter_backends=[],
+    )
+    def reverse_entry(self, request: Request, pk: str) -> Response:
+        """Reverse one entry of this contract: a new opposite entry with the reason (once)."""
+        contract = self.get_object()
+        data = ReversalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = LedgerEntry.objects.filter(contract=contract, pk=data.validated_data["entry"])
+        if not entry.exists():
+            raise ValidationError({"entry": _("This contract has no such ledger entry.")})
+        reversal = ledger_reverse_entry(
+            entry=entry.get(), memo=data.validated_data["memo"], actor=request.user
+        )
+        return Response(LedgerEntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(responses=BalanceSerializer)
     @action(detail=True, methods=["get"], filter_backends=[])
     def balance(self, request: Request, pk: str) -> Response:
@@ -123,6 +159,38 @@ class ContractViewSet(viewsets.ModelViewSet):
         fields = BalanceSerializer().fields
         data = {name: getattr(found, name) for name in fields if name != "contract"}
         return Response(BalanceSerializer({"contract": contract.pk, **data}).data)
+
+
+@extend_schema(tags=["diagnostics"])
+class EngagementViewSet(viewsets.ModelViewSet):
+    """Regular diagnostic engagements; the milestone plan follows the on-site dates."""
+
+    queryset = DiagnosticEngagement.objects.none()
+    serializer_class = EngagementSerializer
+    permission_classes = [IsAuthenticated, StaffWrites]
+    filterset_fields = ["contract", "status"]
+    ordering_fields = ["onsite_starts_on", "id"]
+    ordering = ["-onsite_starts_on", "-id"]
+    search_fields = ["title", "contract__code", "contract__customer__name"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return engagement_list_for(self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        if is_staff_member(self.request.user):
+            return EngagementSerializer
+        return CustomerEngagementSerializer
+
+    def perform_create(self, serializer: EngagementSerializer) -> None:
+        created = engagement_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=created.pk)
+
+    def perform_update(self, serializer: EngagementSerializer) -> None:
+        engagement_update(
+            engagement=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
 
 @extend_schema(tags=["work logs"])

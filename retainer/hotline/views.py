@@ -2,13 +2,15 @@
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
-from core.access import customer_id_for
+from core.access import customer_id_for, customer_link_for
 from retainer.admin.reports import export_response
 from retainer.models import Contract
 from retainer.reports.chart import chart_svg
@@ -18,6 +20,7 @@ from retainer.reports.monthly import parse_month
 from retainer.rules import add_months
 from retainer.selectors import contract_get_for, contract_list_for
 from retainer.services.common import local_date
+from retainer.services.reports import report_subscription_set
 
 
 def _months(contract: Contract, today: date) -> list[date]:
@@ -42,7 +45,25 @@ def report_list(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     today = local_date(clock.now())
     contracts = [(c, _months(c, today)) for c in contract_list_for(request.user)]
-    return render(request, "retainer/hotline/report_list.html", {"contracts": contracts})
+    context = {"contracts": contracts, "link": customer_link_for(request.user)}
+    return render(request, "retainer/hotline/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_subscription(request: HttpRequest) -> HttpResponse:
+    """Opt in to (or out of) the monthly report e-mail on the 1st."""
+    link = customer_link_for(request.user)
+    if link is None:
+        return _forbidden(request)
+    receives = report_subscription_set(
+        customer_user=link, receives=request.POST.get("receives") == "on", actor=request.user
+    )
+    if receives:
+        messages.success(request, _("You will receive the monthly M/M report by e-mail."))
+    else:
+        messages.success(request, _("You will no longer receive the monthly M/M report by e-mail."))
+    return redirect("reports:list")
 
 
 @login_required

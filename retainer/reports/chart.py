@@ -18,9 +18,25 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 36
 GRANT_COLOUR, USE_COLOUR, OVER_COLOUR = "#1f4e79", "#5b9bd5", "#c0504d"
 
 
-def _scale_max(points: Sequence[ChartPoint]) -> Decimal:
+NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+HEADROOM = Decimal("0.95")  # keep the highest point off the plot's top edge
+
+
+def axis_ticks(points: Sequence[ChartPoint], count: int = 4) -> list[Decimal]:
+    """Return round gridline values from 0 past the highest point (0, 5, 10, 15 for 12 M/M)."""
     peak = max([Decimal(1), *(p.granted for p in points), *(p.cumulative_used for p in points)])
-    return (peak * Decimal("1.1")).to_integral_value(ROUND_CEILING)
+    raw = peak / count
+    magnitude = Decimal(10) ** raw.adjusted()
+    step = next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw)
+    steps = int((peak / step).to_integral_value(ROUND_CEILING))
+    if peak > step * steps * HEADROOM:
+        steps += 1
+    return [step * index for index in range(steps + 1)]
+
+
+def tick_text(value: Decimal) -> str:
+    """Return a gridline label without exponent or trailing zeros (0, 2.5, 10)."""
+    return format(value.normalize(), "f")
 
 
 def _y(value: Decimal, top: Decimal) -> float:
@@ -28,15 +44,14 @@ def _y(value: Decimal, top: Decimal) -> float:
     return round(TOP + plot - float(value / top) * plot, 1)
 
 
-def _grid(top: Decimal) -> list[str]:
+def _grid(ticks: list[Decimal]) -> list[str]:
     parts = []
-    for step in range(5):
-        value = top * step / 4
-        y = _y(value, top)
+    for value in ticks:
+        y = _y(value, ticks[-1])
         parts.append(
             f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="#e3e3e3"/>'
             f'<text x="{LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="11" '
-            f'fill="#555">{value.quantize(Decimal("0.1")).normalize()}</text>'
+            f'fill="#555">{tick_text(value)}</text>'
         )
     return parts
 
@@ -45,9 +60,10 @@ def chart_svg(points: Sequence[ChartPoint]) -> SafeString:
     """Return the chart for the report's months as inline SVG markup."""
     if not points:
         return mark_safe("")
-    top = _scale_max(points)
+    ticks = axis_ticks(points)
+    top = ticks[-1]
     slot = (WIDTH - LEFT - RIGHT) / len(points)
-    parts = _grid(top)
+    parts = _grid(ticks)
     line = []
     for index, point in enumerate(points):
         x = LEFT + index * slot

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from core.people import person_name
 from incidents.selectors import IncidentMonthStats, incident_month_stats
 from retainer.models import USAGE_KINDS, Contract, LedgerEntry, WorkLog
 from retainer.reports.monthly import (
@@ -80,15 +81,12 @@ def _engineers_by_incident(incident_ids: list[int]) -> dict[int, str]:
     return {pk: ", ".join(sorted(found)) for pk, found in names.items()}
 
 
-def person(user: object) -> str:
-    """Return a person's name as Koreans write it (family name first), or the login."""
-    if user is None:
-        return ""
-    full = f"{user.last_name}{user.first_name}".strip()  # type: ignore[attr-defined]
-    return full or user.get_username()  # type: ignore[attr-defined]
-
-
 def _reference(entry: LedgerEntry) -> str:
+    if entry.reverses_id and (original := entry.reverses) is not None:
+        return _("Reverses %(date)s %(reference)s") % {
+            "date": original.effective_on.isoformat(),
+            "reference": _reference(original) or original.get_kind_display(),
+        }
     if entry.incident_id:
         return f"{entry.incident.key} {entry.incident.summary}"
     if entry.work_log_id:
@@ -103,7 +101,7 @@ def _entry_lines(contract: Contract, first: date, last: date) -> list[ReportLine
     entries = list(
         LedgerEntry.objects.filter(contract=contract, effective_on__range=(first, last))
         .select_related("incident", "work_log__engineer", "work_log__engagement")
-        .select_related("related_contract")
+        .select_related("related_contract", "reverses__incident", "reverses__work_log__engagement")
         .order_by("effective_on", "id")
     )
     engineers = _engineers_by_incident([e.incident_id for e in entries if e.incident_id])
@@ -111,7 +109,7 @@ def _entry_lines(contract: Contract, first: date, last: date) -> list[ReportLine
     for entry in entries:
         who = engineers.get(entry.incident_id, "") if entry.incident_id else ""
         if entry.work_log_id:
-            who = person(entry.work_log.engineer)
+            who = person_name(entry.work_log.engineer)
         note = entry.memo or (entry.work_log.billable_note if entry.work_log_id else "")
         lines.append(
             ReportLine(
@@ -140,7 +138,7 @@ def _unbilled_lines(contract: Contract, first: date, last: date) -> list[ReportL
             kind=_("Not deducted"),
             reference=(log.incident.key if log.incident_id else "")
             or (log.engagement.title if log.engagement_id else log.get_kind_display()),
-            engineers=person(log.engineer),
+            engineers=person_name(log.engineer),
             hours=log.hours,
             mm=ZERO,
             note=log.billable_note,

@@ -16,11 +16,14 @@ from retainer.reports.detail import MonthlyReport, ReportLine
 
 
 def mm(value: Decimal | None) -> str:
-    """Return an M/M or hours amount without exponent or trailing zeros (0.5, 12, -0.63)."""
+    """Return an M/M or hours amount with 2 to 4 decimals so columns align (0.50, 0.4333)."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    if value == 0:
+        return "0.00"  # never "-0.00"
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"{value:.{places}f}"
 
 
 def percent_text(value: Decimal | None) -> str:

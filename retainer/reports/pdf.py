@@ -1,15 +1,11 @@
 """The monthly report as the PDF sent to the customer (reportlab, a Korean font embedded).
 
-The font is NanumGothic from Debian's ``fonts-nanum`` package (TrueType outlines, which
-reportlab embeds as a subset); ``HOTLINE_PDF_FONT`` / ``HOTLINE_PDF_FONT_BOLD`` point elsewhere.
+The Korean font (NanumGothic) is registered by ``core.pdf``, shared with the post-mortem PDF.
 """
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
@@ -18,31 +14,22 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm as MM
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from retainer.reports.chart import GRANT_COLOUR, OVER_COLOUR, USE_COLOUR
+from core.pdf import FONT, FONT_BOLD, register_fonts
+from retainer.reports.chart import (
+    GRANT_COLOUR,
+    OVER_COLOUR,
+    USE_COLOUR,
+    axis_ticks,
+    tick_text,
+)
 from retainer.reports.detail import ChartPoint, MonthlyReport
 from retainer.reports.exports import line_headers, line_values, month_text, summary_items
 
-FONT, FONT_BOLD = "HotlineKR", "HotlineKR-Bold"
 NAVY = colors.HexColor("#1f4e79")
 PALE = colors.HexColor("#eef3f8")
 PAGE_WIDTH = A4[0] - 30 * MM
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    for name, setting in ((FONT, "HOTLINE_PDF_FONT"), (FONT_BOLD, "HOTLINE_PDF_FONT_BOLD")):
-        path = Path(getattr(settings, setting))
-        if not path.is_file():
-            raise ImproperlyConfigured(
-                f"{setting}={path} is missing: install Debian's fonts-nanum package."
-            )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -72,7 +59,7 @@ def _summary_table(report: MonthlyReport, styles: dict[str, ParagraphStyle]) -> 
     left, right = cells[:half], cells[half:] + [["", ""]] * (2 * half - len(cells))
     rows = [a + b for a, b in zip(left, right, strict=True)]
     width = PAGE_WIDTH / 2
-    table = Table(rows, colWidths=[width * 0.62, width * 0.38] * 2)
+    table = Table(rows, colWidths=[width * 0.54, width * 0.46] * 2)
     table.setStyle(
         TableStyle(
             [
@@ -119,10 +106,10 @@ def _chart(points: list[ChartPoint]) -> Drawing:
     drawing = Drawing(width, height)
     if not points:
         return drawing
-    peak = max([Decimal(1), *(p.granted for p in points), *(p.cumulative_used for p in points)])
-    scale = float(height - bottom - top_pad) / float(peak * Decimal("1.1"))
+    ticks = axis_ticks(points)
+    scale = float(height - bottom - top_pad) / float(ticks[-1])
     slot = (width - left) / len(points)
-    _grid(drawing, top=float(peak * Decimal("1.1")), scale=scale, left=left, bottom=bottom)
+    _grid(drawing, ticks=ticks, scale=scale, left=left, bottom=bottom)
     line_points = []
     for index, point in enumerate(points):
         x = left + index * slot
@@ -154,13 +141,14 @@ def _chart(points: list[ChartPoint]) -> Drawing:
     return drawing
 
 
-def _grid(drawing: Drawing, *, top: float, scale: float, left: float, bottom: float) -> None:
-    for step in range(5):
-        value = top * step / 4
-        y = bottom + value * scale
+def _grid(
+    drawing: Drawing, *, ticks: list[Decimal], scale: float, left: float, bottom: float
+) -> None:
+    for value in ticks:
+        y = bottom + float(value) * scale
         drawing.add(Line(left, y, drawing.width, y, strokeColor=colors.HexColor("#e3e3e3")))
         drawing.add(
-            String(left - 4, y - 3, f"{value:.1f}", fontName=FONT, fontSize=7, textAnchor="end")
+            String(left - 4, y - 3, tick_text(value), fontName=FONT, fontSize=7, textAnchor="end")
         )
 
 
@@ -187,7 +175,7 @@ def _footer(canvas: object, doc: object) -> None:
 
 def report_pdf(report: MonthlyReport) -> bytes:
     """Return the report as an A4 PDF with the Korean font embedded."""
-    _register_fonts()
+    register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
     title = _("Monthly M/M report")
@@ -200,9 +188,9 @@ def report_pdf(report: MonthlyReport) -> bytes:
         bottomMargin=18 * MM,
         title=f"{title} {report.contract.code} {report.month:%Y-%m}",
     )
-    heading = (
-        f"{report.contract.customer.name} · {report.contract.code} · {month_text(report.month)}"
-    )
+    contract = report.contract
+    period = f"{contract.starts_on:%Y-%m-%d} ~ {contract.ends_on:%Y-%m-%d}"
+    heading = f"{contract.customer.name} · {contract.code} ({period}) · {month_text(report.month)}"
     story = [
         Paragraph(title, styles["title"]),
         Paragraph(heading, styles["subtitle"]),

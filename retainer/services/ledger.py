@@ -182,12 +182,11 @@ def ledger_reverse_entry(
     """Cancel a deduction or adjustment by posting its opposite (once per entry)."""
     now = clock.resolve(now)
     memo = _require_memo(memo)
-    if entry.kind not in REVERSIBLE_KINDS or entry.reverses_id is not None:
-        raise ValidationError(_("Only deductions and adjustments can be reversed."))
+    ledger_check_reversible(entry)
     locked = contract_lock(entry.contract_id)
-    if LedgerEntry.objects.filter(reverses=entry).exists():
-        raise ValidationError(_("This entry has already been reversed."))
-    return entry_post(
+    if LedgerEntry.objects.filter(reverses=entry).exists():  # checked again under the lock
+        raise ValidationError(_("This entry has already been reversed."), code="reversed")
+    reversal = entry_post(
         contract=locked,
         kind=Kind.ADJUSTMENT,
         amount=-entry.amount,
@@ -199,3 +198,19 @@ def ledger_reverse_entry(
         reverses=entry,
         memo=memo,
     )
+    alerts_check(contract=locked, now=now)
+    return reversal
+
+
+def ledger_check_reversible(entry: LedgerEntry) -> None:
+    """Raise ValidationError unless ``entry`` may be reversed (a read; the lock comes later)."""
+    if entry.reverses_id is not None:
+        raise ValidationError(
+            _("A reversal cannot be reversed; post an adjustment instead."), code="reversal"
+        )
+    if entry.kind not in REVERSIBLE_KINDS:
+        raise ValidationError(
+            _("Only deductions and adjustments can be reversed."), code="not_reversible"
+        )
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry has already been reversed."), code="reversed")

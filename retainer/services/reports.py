@@ -1,6 +1,10 @@
-"""The monthly M/M report e-mail: to the account manager and opted-in customer users, once."""
+"""The monthly M/M report e-mail: to the account manager and opted-in customer users, once.
+
+Customer users opt in or out themselves on /hotline/reports/ (staff can also set it in the admin).
+"""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,6 +18,7 @@ from retainer.reports.detail import monthly_report
 from retainer.reports.exports import month_text, report_filename, summary_items
 from retainer.reports.monthly import contracts_in_month
 from retainer.reports.pdf import report_pdf
+from retainer.services.common import record_actor
 
 
 def report_recipients(contract: Contract) -> list[str]:
@@ -24,6 +29,18 @@ def report_recipients(contract: Contract) -> list[str]:
         customer_id=contract.customer_id, receives_mm_reports=True, user__is_active=True
     ).values_list("user__email", flat=True)
     return sorted({*addresses, *(email for email in customers if email)})
+
+
+@transaction.atomic
+def report_subscription_set(*, customer_user: CustomerUser, receives: bool, actor: Any) -> bool:
+    """Opt a customer user in to (or out of) the monthly report e-mail; return the new choice."""
+    locked = CustomerUser.objects.select_for_update().get(pk=customer_user.pk)
+    if locked.receives_mm_reports != receives:
+        locked.receives_mm_reports = receives
+        record_actor(locked, actor)
+        locked.save(update_fields=["receives_mm_reports", "updated_at"])
+    customer_user.receives_mm_reports = receives
+    return receives
 
 
 def _message(contract: Contract, month: date, recipients: list[str]) -> EmailMessage:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.people import person_name
 from incidents.models import Attachment, Channel, Incident, Severity, Status, TimelineEntry
 from incidents.services import incident_create, incident_update
 from retainer.models import Contract, Service
@@ -149,7 +150,7 @@ def test_the_actor_is_the_default_reporter(customer_a, customer_user_a, clock):
     incident = _create(customer_a, actor=customer_user_a)
 
     assert incident.reporter == customer_user_a
-    assert incident.reporter_name == customer_user_a.get_full_name()
+    assert incident.reporter_name == person_name(customer_user_a)
     assert incident.reporter_email == customer_user_a.email
 
 

@@ -12,6 +12,7 @@ from retainer.models import Contract, LedgerEntry, WorkLog
 from retainer.services import worklog_create
 from tests.incidents.factories import incident_in_status
 from tests.retainer.conftest import seoul
+from tests.retainer.factories import CustomerFactory
 
 
 def _login(user) -> Client:
@@ -151,3 +152,21 @@ def test_overview_lists_contracts(manager, contract):
 def test_support_cannot_open_the_report(engineer, contract):
     url = reverse("admin:retainer_contract_report", args=[contract.pk])
     assert _login(engineer).get(url).status_code == 403
+
+
+def test_overview_flags_incidents_without_an_active_contract(manager, engineer, contract):
+    stranger = CustomerFactory(name="Walk-in", code="walkin", account_manager=manager)
+    incident = incident_in_status(
+        Status.NEW, actor=engineer, reported_at=seoul(2026, 3, 5, 9, 0), customer=stranger
+    )
+
+    content = (
+        _login(manager)
+        .get(reverse("admin:retainer_contract_overview"), {"month": "2026-03"})
+        .content.decode()
+    )
+
+    assert incident.contract_id is None
+    assert "Filed without an active contract" in content
+    assert reverse("admin:incidents_incident_change", args=[incident.pk]) in content
+    assert "Walk-in" in content

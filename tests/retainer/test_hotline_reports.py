@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from retainer.models import CustomerUser
 from retainer.services import ledger_post_adjustment
+from retainer.services.reports import report_recipients
 from tests.retainer.factories import CustomerUserFactory, contract_with_allotment
 
 
@@ -47,3 +49,29 @@ def test_staff_get_the_forbidden_page(manager, contract):
     client = Client()
     client.force_login(manager)
     assert client.get(reverse("reports:list")).status_code == 403
+
+
+def test_customer_opts_in_and_out_of_the_report_email(customer_client, contract):
+    url = reverse("reports:subscription")
+    link = CustomerUser.objects.get(user__username="hanbit")
+
+    assert customer_client.post(url, {"receives": "on"}).status_code == 302
+    link.refresh_from_db()
+    assert link.receives_mm_reports is True
+    assert report_recipients(contract) == ["hanbit@example.com", "mgr1@example.com"]
+
+    customer_client.post(url, {})
+    link.refresh_from_db()
+    assert link.receives_mm_reports is False
+    assert link.history.first().history_user == link.user
+
+
+def test_the_list_shows_the_opt_in(customer_client):
+    content = customer_client.get(reverse("reports:list")).content.decode()
+
+    assert reverse("reports:subscription") in content
+    assert 'name="receives"' in content
+
+
+def test_opt_in_needs_a_post(customer_client):
+    assert customer_client.get(reverse("reports:subscription")).status_code == 405

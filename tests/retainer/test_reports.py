@@ -16,12 +16,12 @@ from pypdf import PdfReader
 from incidents.models import Status
 from incidents.services import incident_resolve
 from retainer.models import WorkLog
-from retainer.reports.chart import chart_svg
-from retainer.reports.detail import monthly_report
-from retainer.reports.exports import report_csv, report_xlsx
+from retainer.reports.chart import axis_ticks, chart_svg, tick_text
+from retainer.reports.detail import ChartPoint, monthly_report
+from retainer.reports.exports import mm, report_csv, report_xlsx
 from retainer.reports.monthly import monthly_overview
 from retainer.reports.pdf import report_pdf
-from retainer.services import ledger_post_adjustment, worklog_create
+from retainer.services import ledger_post_adjustment, ledger_reverse_entry, worklog_create
 from tests.incidents.factories import incident_in_status
 from tests.retainer.conftest import seoul
 from tests.retainer.factories import contract_with_allotment
@@ -89,12 +89,13 @@ def test_lines_explain_the_month(busy, contract, engineer):
     assert report.figures.opening + sum(ln.mm for ln in report.lines) == report.figures.closing
 
 
-def test_slo_attainment_and_postmortems(busy, contract):
+def test_slo_attainment_and_postmortems(busy, contract, clock):
+    clock.move_to(seoul(2026, 4, 1, 9, 0))
     report = monthly_report(contract=contract, month=MARCH)
 
     assert (report.incidents.slo_met, report.incidents.slo_total) == (1, 1)
     assert report.slo_attainment == D("100.0")
-    # severity 2 resolved in March, not closed: a post-mortem is due and not yet delivered
+    # severity 2 resolved 10 March: its post-mortem was due on the 13th and never published
     assert (report.incidents.postmortems_on_time, report.incidents.postmortems_due) == (0, 1)
 
 
@@ -148,16 +149,16 @@ def test_csv_text(busy, contract):
     text = report_csv(monthly_report(contract=contract, month=MARCH)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
 
-    assert ["Closing balance (M/M)", "10.7"] in rows
+    assert ["Closing balance (M/M)", "10.70"] in rows
     assert ["Utilisation", "10.8%"] in rows
-    assert any(row[:2] == ["2026-03-10", "Deduction"] and row[5] == "-1" for row in rows)
+    assert any(row[:2] == ["2026-03-10", "Deduction"] and row[5] == "-1.00" for row in rows)
 
 
 def test_xlsx_text(busy, contract):
     book = load_workbook(io.BytesIO(report_xlsx(monthly_report(contract=contract, month=MARCH))))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
 
-    assert ["Opening balance (M/M)", "11.7"] in [row[:2] for row in values]
+    assert ["Opening balance (M/M)", "11.70"] in [row[:2] for row in values]
     assert any(row[1] == "Deduction" and row[5] == -1 for row in values)
 
 
@@ -173,3 +174,38 @@ def test_pdf_in_korean_embeds_the_font(busy, contract, settings):
     fonts = reader.pages[0]["/Resources"]["/Font"].get_object().values()
     assert any("Nanum" in str(font.get_object()["/BaseFont"]) for font in fonts)
     assert b"/FontFile2" in data  # the TrueType font program is embedded
+
+
+def test_a_reversal_line_names_what_it_reverses(contract, manager, clock):
+    entry = ledger_post_adjustment(
+        contract=contract, amount=D("-0.5"), memo="Workshop", actor=manager
+    )
+    ledger_reverse_entry(entry=entry, memo="Charged twice", actor=manager)
+
+    lines = monthly_report(contract=contract, month=MARCH).lines
+
+    assert [(ln.mm, ln.reference, ln.note) for ln in lines] == [
+        (D("-0.5"), "", "Workshop"),
+        (D("0.5"), "Reverses 2026-03-10 Adjustment", "Charged twice"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("0", "0.00"), ("-0.0000", "0.00"), ("12", "12.00"), ("-1", "-1.00"), ("0.4333", "0.4333")],
+)
+def test_amounts_show_at_least_two_decimals(value, text):
+    assert mm(D(value)) == text
+
+
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        ("12", ["0", "5", "10", "15"]),
+        ("2.4", ["0", "1", "2", "3"]),
+        ("60", ["0", "20", "40", "60", "80"]),
+    ],
+)
+def test_chart_gridlines_are_round_numbers(peak, ticks):
+    point = ChartPoint(MARCH, D(peak), D("0"))
+    assert [tick_text(t) for t in axis_ticks([point])] == ticks

@@ -95,6 +95,11 @@ MATRIX: dict[str, list[Probe]] = {
     ],
     "api-schema": [public()],
     "api-docs": [public()],
+    # --- operations: probes are open (no secrets in them); /metrics needs METRICS_TOKEN or an
+    # allowed address, and without either configured it does not exist (tests/insights) -------
+    "ops:livez": [public()],
+    "ops:healthz": [public()],
+    "ops:metrics": [probe(404, 404, 404, 404, 404)],
     # --- two-factor pages: staff only ----------------------------------------------------------
     "twofactor:setup": [probe(LOGIN, 403, 403, 200, 200)],
     "twofactor:verify": [probe(LOGIN, 403, 403, REDIRECT, REDIRECT)],
@@ -115,8 +120,13 @@ MATRIX: dict[str, list[Probe]] = {
     "postmortems:acknowledge": [probe(LOGIN, REDIRECT, 404, 403, 403, method="POST", data={})],
     "postmortems:export_markdown": [probe(LOGIN, 200, 404, 200, 200)],
     "postmortems:export_html": [probe(LOGIN, 200, 404, 200, 200)],
+    "postmortems:export_pdf": [probe(LOGIN, 200, 404, 200, 200)],
     "reports:list": [probe(LOGIN, 200, 200, 403, 403)],
     "reports:detail": [probe(LOGIN, 200, 404, 403, 403)],
+    # the monthly report e-mail opt-in: a customer user's own choice; staff have none
+    "reports:subscription": [
+        probe(LOGIN, REDIRECT, REDIRECT, 403, 403, method="POST", data={"receives": "on"})
+    ],
     # --- the one-click acknowledge link and the calendar feeds: a bad token opens nothing -----
     "incident-ack": [probe(*[BAD_TOKEN] * 5)],
     "oncall-ical-schedule": [probe(404, 404, 404, 404, 404)],
@@ -154,11 +164,46 @@ MATRIX: dict[str, list[Probe]] = {
             data={"reason": "duplicate", "note": "Same as the phone call"},
         )
     ],
+    # --- API: post-mortems (A's published one; published reports are frozen: support gets 400) -
+    "postmortem-list": [api_list()],
+    "postmortem-detail": [
+        api_read_shared(),
+        probe(API_ANON, 403, 404, 400, 403, method="PATCH", data={"summary": "Checkout down"}),
+    ],
+    "postmortem-submit": [probe(API_ANON, 403, 404, 400, 403, method="POST", data={})],
+    "postmortem-approve": [probe(API_ANON, 403, 404, 400, 403, method="POST", data={})],
+    "postmortem-publish": [probe(API_ANON, 403, 404, 400, 403, method="POST", data={})],
+    "postmortem-acknowledge": [probe(API_ANON, 200, 404, 403, 403, method="POST", data={})],
+    "postmortem-cancel": [
+        probe(API_ANON, 403, 404, 400, 403, method="POST", data={"reason": "Not needed"})
+    ],
+    "postmortem-action-items": [
+        api_read_shared(),
+        probe(
+            API_ANON, 403, 404, 201, 403, method="POST", data={"title": "Alert", "type": "detect"}
+        ),
+    ],
+    "postmortem-export": [api_read_shared(), api_read_shared(query={"format": "pdf"})],
+    "action-item-detail": [
+        api_read_shared(),
+        probe(API_ANON, 403, 404, 200, 403, method="PATCH", data={"status": "done"}),
+    ],
     # --- API: contracts, work logs, reports -------------------------------------------------
     "contract-list": [api_list()],
     "contract-detail": [api_read_shared()],
     "contract-balance": [api_read_shared()],
-    "contract-ledger": [api_read_shared()],
+    "contract-ledger": [
+        api_read_shared(),
+        # an adjustment: account managers only (the empty body is a 400); customers never
+        probe(API_ANON, 403, 403, 403, 400, method="POST", data={}),
+    ],
+    "contract-ledger-reverse": [probe(API_ANON, 403, 403, 403, 400, method="POST", data={})],
+    # diagnostics: the sample id names no engagement, so every reader gets 404 on the detail
+    "engagement-list": [api_list(), probe(API_ANON, 403, 403, 400, 400, method="POST", data={})],
+    "engagement-detail": [
+        probe(API_ANON, (200, 404), 404, (200, 404), (200, 404)),
+        probe(API_ANON, 403, 403, 404, 404, method="PATCH", data={"title": "Q3 review"}),
+    ],
     "worklog-list": [api_list()],
     "worklog-detail": [api_read_shared()],
     "report-monthly": [api_read_shared(query={"contract": "{contract_a}", "month": "2026-03"})],

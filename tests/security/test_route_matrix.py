@@ -62,6 +62,8 @@ def samples(incident_a, attachment_a, contract_a, worklog_a, support_user):
             "contract-": str(contract_a.pk),
             "worklog-": str(worklog_a.pk),
             "postmortems:": str(postmortem_a.pk),
+            "postmortem-": str(postmortem_a.pk),
+            "action-item-": str(postmortem_a.action_items.get().pk),
         },
     }
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from core.notifications.models import Delivery
+from core.people import person_name
 from incidents.escalation.models import IncidentEscalation, SloTimer, Timer
 from incidents.escalation.selectors import escalation_overview
 from incidents.models import Incident, Severity, SloState, TimelineEntry
@@ -200,7 +201,7 @@ def test_group_and_account_manager_targets(engineers, customer_a, account_manage
     incident = IncidentFactory(customer=customer_a)
     sweep(0)
     names = {label for _step, label, _channel in pages(incident)}
-    assert {"P1", "P2", "P3", account_manager.get_full_name()} <= names
+    assert {"P1", "P2", "P3", person_name(account_manager)} <= names
 
 
 def test_severity_change_moves_the_response_clock(incident, clock, engineers):

@@ -1,0 +1,128 @@
+"""The PDF with the Korean font, the customer pages' download, and the admin change page:
+its buttons (POST, CSRF), messages instead of errors, the guidance and TTD/TTA/TTR."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from postmortems.exports import postmortem_pdf
+from postmortems.models import PostMortem
+from tests.postmortems.factories import published_postmortem
+from tests.security.conftest import client_as
+
+
+def _pdf_text(content: bytes) -> tuple[str, list[str]]:
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    fonts = [
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    ]
+    return text, fonts
+
+
+def test_pdf_carries_the_report_in_korean(draft, support_user):
+    draft.five_whys = "디스크가 가득 찼다. 로그 회전이 꺼져 있었다."
+    draft.save()
+    text, fonts = _pdf_text(postmortem_pdf(draft))
+    assert "디스크가 가득 찼다" in text
+    assert draft.incident.key in text
+    assert any("Nanum" in font for font in fonts)
+
+
+def test_customer_downloads_the_pdf_of_its_published_report(
+    sev2_incident, support_user, customer_user_a, customer_user_b, clock
+):
+    postmortem = published_postmortem(sev2_incident, support_user)
+    url = reverse("postmortems:export_pdf", args=[postmortem.pk])
+    response = client_as(customer_user_a).get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert "Checkout failed for 40 minutes." in _pdf_text(response.content)[0]
+    assert client_as(customer_user_b).get(url).status_code == 404
+    page = client_as(customer_user_a).get(reverse("postmortems:detail", args=[postmortem.pk]))
+    assert url in page.content.decode()
+
+
+def _admin(user) -> Client:
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def _post(client, url, data=None):
+    client.get(url.split("run/")[0] + "change/")  # the page the buttons are on sets the cookie
+    token = client.cookies["csrftoken"].value
+    return client.post(url, {**(data or {}), "csrfmiddlewaretoken": token}, follow=True)
+
+
+def _run_url(postmortem, name):
+    return reverse("admin:postmortems_postmortem_transition", args=[postmortem.pk, name])
+
+
+def test_change_page_shows_buttons_guidance_and_times(draft, support_user):
+    change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
+    page = _admin(support_user).get(change).content.decode()
+    assert _run_url(draft, "submit") in page
+    assert _run_url(draft, "repull") in page
+    assert _run_url(draft, "cancel") in page
+    assert _run_url(draft, "publish") not in page
+    assert 'id="blameless-guidance"' in page
+    assert "2h 00m" in page  # TTA and TTR of the incident
+
+
+def test_button_refusal_is_a_message_not_an_error(draft, support_user):
+    client = _admin(support_user)
+    response = _post(client, _run_url(draft, "submit"))
+    assert response.status_code == 200
+    assert "reviewer" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PostMortem.Status.DRAFT
+
+
+def test_buttons_walk_the_workflow(draft, support_user):
+    draft.reviewers.set([support_user])
+    client = _admin(support_user)
+    for name, status in (
+        ("submit", "in_review"),
+        ("approve", "approved"),
+        ("publish", "published"),
+    ):
+        assert _post(client, _run_url(draft, name)).status_code == 200
+        draft.refresh_from_db()
+        assert draft.status == status
+
+
+def test_cancel_button_needs_a_reason(draft, support_user):
+    client = _admin(support_user)
+    _post(client, _run_url(draft, "cancel"))
+    draft.refresh_from_db()
+    assert draft.status == PostMortem.Status.DRAFT
+    _post(client, _run_url(draft, "cancel"), {"reason": "Monitoring noise, no impact"})
+    draft.refresh_from_db()
+    assert (draft.status, draft.cancel_reason) == ("cancelled", "Monitoring noise, no impact")
+
+
+def test_buttons_refuse_get_and_missing_csrf(draft, support_user):
+    client = _admin(support_user)
+    assert client.get(_run_url(draft, "submit")).status_code == 405
+    assert client.post(_run_url(draft, "submit")).status_code == 403  # no CSRF token
+
+
+@pytest.mark.parametrize("name", ["nonsense", "acknowledge"])
+def test_unknown_or_customer_transitions_are_messages(draft, support_user, name):
+    response = _post(_admin(support_user), _run_url(draft, name))
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == PostMortem.Status.DRAFT
+
+
+def test_admin_downloads(draft, support_user):
+    client = _admin(support_user)
+    url = reverse("admin:postmortems_postmortem_export", args=[draft.pk, "pdf"])
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    url = reverse("admin:postmortems_postmortem_export", args=[draft.pk, "docx"])
+    assert client.get(url).status_code == 404
