@@ -6,7 +6,6 @@ the bulk actions do the same for many rows. All of them call the services; a ref
 as an admin message, never an error page.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -22,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from core.access import ACCOUNT_MANAGER_GROUP, SUPPORT_GROUP
 from core.admin import AuditedAdmin
-from postmortems.exports import export_response
+from postmortems.exports import duration_text, export_response
 from postmortems.models import ActionItem, PostMortem, Reminder
+from postmortems.selectors import parse_id
 from postmortems.services import (
     FROZEN_STATUSES,
     postmortem_timeline_repull,
@@ -43,13 +43,6 @@ CANCELLABLE = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
 def _staff_users() -> Any:
     groups = Q(groups__name__in=(SUPPORT_GROUP, ACCOUNT_MANAGER_GROUP)) | Q(is_superuser=True)
     return get_user_model().objects.filter(groups, is_active=True).distinct().order_by("username")
-
-
-def _duration(value: timedelta | None) -> str:
-    if value is None:
-        return "-"
-    minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m"
 
 
 class ActionItemInline(admin.TabularInline):
@@ -168,15 +161,15 @@ class PostMortemAdmin(AuditedAdmin):
 
     @admin.display(description=_("TTD (time to detect)"))
     def time_to_detect(self, obj: PostMortem) -> str:
-        return _duration(obj.incident.time_to_detect)
+        return duration_text(obj.incident.time_to_detect)
 
     @admin.display(description=_("TTA (time to acknowledge)"))
     def time_to_acknowledge(self, obj: PostMortem) -> str:
-        return _duration(obj.incident.time_to_acknowledge)
+        return duration_text(obj.incident.time_to_acknowledge)
 
     @admin.display(description=_("TTR (time to resolve)"))
     def time_to_resolve(self, obj: PostMortem) -> str:
-        return _duration(obj.incident.time_to_resolve)
+        return duration_text(obj.incident.time_to_resolve)
 
     @admin.display(description=_("on time"), boolean=True)
     def on_time_display(self, obj: PostMortem) -> bool | None:
@@ -229,7 +222,7 @@ class PostMortemAdmin(AuditedAdmin):
         return require_POST(self._transition)(request, object_id, name)
 
     def _transition(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
-        postmortem = get_object_or_404(PostMortem, pk=object_id if object_id.isdigit() else 0)
+        postmortem = get_object_or_404(PostMortem, pk=parse_id(object_id) or 0)
         if not self.has_change_permission(request, postmortem):
             raise PermissionDenied
         try:
@@ -253,7 +246,7 @@ class PostMortemAdmin(AuditedAdmin):
 
     def export_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
         """Download the post-mortem as PDF, Markdown or HTML."""
-        postmortem = get_object_or_404(PostMortem, pk=object_id if object_id.isdigit() else 0)
+        postmortem = get_object_or_404(PostMortem, pk=parse_id(object_id) or 0)
         if not self.has_view_permission(request, postmortem):
             raise PermissionDenied
         return export_response(postmortem, name)

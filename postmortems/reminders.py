@@ -172,13 +172,15 @@ def _fire(reminder: Reminder, now: datetime) -> None:
     names = sorted({d.recipient_label for d in deliveries})
     reminder.state, reminder.sent_at, reminder.recipients = State.SENT, now, names
     reminder.save(update_fields=["state", "sent_at", "recipients"])
-    values = {"names": ", ".join(names) or _("nobody")}
     overdue = reminder.kind == Kind.OVERDUE
-    if overdue:
-        text = _("The post-mortem is overdue: escalated to %(names)s.") % values
-    else:
-        values["hours"] = int(OFFSETS[reminder.kind].total_seconds() // 3600)
-        text = _("Post-mortem reminder (due in %(hours)s hours) sent to %(names)s.") % values
+    # The timeline is written once for everyone: in the site language, not the sweeper's.
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"names": ", ".join(names) or _("nobody")}
+        if overdue:
+            text = _("The post-mortem is overdue: escalated to %(names)s.") % values
+        else:
+            values["hours"] = int(OFFSETS[reminder.kind].total_seconds() // 3600)
+            text = _("Post-mortem reminder (due in %(hours)s hours) sent to %(names)s.") % values
     timeline_add(
         incident=reminder.post_mortem.incident,
         kind=TimelineEntry.Kind.ESCALATION if overdue else TimelineEntry.Kind.SLO,

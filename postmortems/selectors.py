@@ -50,6 +50,7 @@ def action_item_overdue_list(*, today: date | None = None) -> QuerySet[ActionIte
     return (
         ActionItem.objects.select_related("post_mortem", "post_mortem__incident", "owner")
         .filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+        .exclude(post_mortem__status=PostMortem.Status.CANCELLED)  # not needed: nothing to chase
         .order_by("due_date", "priority", "pk")
     )
 
@@ -58,3 +59,10 @@ def action_item_list_for(user: Any) -> QuerySet[ActionItem]:
     """Return the action items ``user`` may see: those of the post-mortems it may see."""
     visible = postmortem_list_for(user).order_by().values("pk")
     return ActionItem.objects.select_related("owner", "post_mortem").filter(post_mortem__in=visible)
+
+
+def parse_id(value: str) -> int | None:
+    """Return the primary key a URL part spells, or None ("²" is a digit, not an int)."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

@@ -156,7 +156,7 @@ class IncidentAdmin(IncidentWorkflowMixin, AuditedAdmin):
         """Also find an incident by its bare number ("12" finds HOT-12)."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
-        if term.isdigit():
+        if term.isascii() and term.isdigit() and len(term) <= 9:  # an integer column
             found |= queryset.filter(number=int(term))
         return found, may_have_duplicates
 

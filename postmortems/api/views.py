@@ -39,7 +39,12 @@ from postmortems.api.serializers import (
 from postmortems.exports import EXPORTS
 from postmortems.filters import ActionItemFilter, PostMortemFilter
 from postmortems.models import ActionItem, PostMortem
-from postmortems.selectors import action_item_list_for, postmortem_get_for, postmortem_list_for
+from postmortems.selectors import (
+    action_item_list_for,
+    parse_id,
+    postmortem_get_for,
+    postmortem_list_for,
+)
 from postmortems.services import postmortem_submit, postmortem_transition, postmortem_update
 
 
@@ -137,7 +142,9 @@ class PostMortemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_object(self) -> PostMortem:
         pk = str(self.kwargs.get("pk", ""))
-        postmortem = postmortem_get_for(self.request.user, int(pk)) if pk.isdigit() else None
+        postmortem = (
+            postmortem_get_for(self.request.user, pk_id) if (pk_id := parse_id(pk)) else None
+        )
         if postmortem is None:
             raise Http404
         self.check_object_permissions(self.request, postmortem)

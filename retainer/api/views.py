@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -124,6 +125,7 @@ class ContractViewSet(viewsets.ModelViewSet):
     def post_adjustment(self, request: Request, pk: str) -> Response:
         """Post a manual adjustment with a customer-visible reason (account managers)."""
         contract = self.get_object()
+        _may_correct(request)
         data = AdjustmentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = ledger_post_adjustment(contract=contract, actor=request.user, **data.validated_data)
@@ -140,6 +142,7 @@ class ContractViewSet(viewsets.ModelViewSet):
     def reverse_entry(self, request: Request, pk: str) -> Response:
         """Reverse one entry of this contract: a new opposite entry with the reason (once)."""
         contract = self.get_object()
+        _may_correct(request)
         data = ReversalSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = LedgerEntry.objects.filter(contract=contract, pk=data.validated_data["entry"])
@@ -247,3 +250,9 @@ class MonthlyReportView(APIView):
         if f"{month:%Y-%m}" != raw:
             raise ValidationError({"month": _("Give the month as YYYY-MM.")})
         return Response(report_json(monthly_report(contract=contract, month=month)))
+
+
+def _may_correct(request: Request) -> None:
+    """Refuse a ledger correction without the add-entry permission (as the admin does)."""
+    if not request.user.has_perm("retainer.add_ledgerentry"):
+        raise PermissionDenied

@@ -34,10 +34,17 @@ def month_span(month: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(add_months(first, 1), time(0), tzinfo=zone)
 
 
+# Months a report can be about: the arithmetic around a month (the burn-rate window before it,
+# the month after it) must stay inside ``date``'s years 1-9999.
+MONTH_YEARS = range(1900, 9000)
+
+
 def parse_month(value: str | None, *, default: date) -> date:
     """Return the first day of a ``YYYY-MM`` month, or ``default`` when absent or invalid."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
+        if year not in MONTH_YEARS:
+            raise ValueError(year)
         return date(year, month, 1)
     except ValueError:
         return default.replace(day=1)

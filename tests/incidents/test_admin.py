@@ -210,6 +210,18 @@ def test_search_by_key(support_client, customer_a, how):
     assert listed_keys(response) == {wanted.key}
 
 
+@pytest.mark.parametrize("term", ["²", "99999999999999999999"])
+def test_a_search_that_is_no_number_finds_nothing_and_is_not_a_500(
+    support_client, customer_a, term
+):
+    IncidentFactory(customer=customer_a)
+
+    response = support_client.get(CHANGELIST, {"q": term})
+
+    assert response.status_code == 200
+    assert listed_keys(response) == set()
+
+
 def test_search_by_customer_name(support_client, customer_a, customer_b):
     IncidentFactory(customer=customer_a)
     globex = IncidentFactory(customer=customer_b)

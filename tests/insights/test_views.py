@@ -318,3 +318,13 @@ def test_the_dashboard_lists_overdue_postmortems_and_action_items(known, support
     items = response.context["overdue_action_items"]
     assert [item.title for item in items.rows] == ["Alert on replication lag"]
     assert "Alert on replication lag" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "period", [{"start": "9999-01", "end": "9999-12"}, {"start": "0001-01", "end": "0001-02"}]
+)
+def test_a_period_out_of_range_is_refused_not_a_500(support_user, clock, period):
+    response = client_for(support_user).get(TIMES, period)
+
+    assert response.status_code == 200
+    assert "Enter a month as YYYY-MM." in response.content.decode()

@@ -143,3 +143,9 @@ def test_list_filters(draft, support_user, clock):
     assert client.get(URL, {"overdue": "true"}).data["results"] == []
     clock.move_to(draft.due_at.replace(year=2027))
     assert len(client.get(URL, {"overdue": "true"}).data["results"]) == 1
+
+
+@pytest.mark.parametrize("pk", ["%C2%B2", "99999999999999999999999", "0x1"])
+def test_an_id_that_is_not_a_number_is_a_404_not_a_500(support_user, pk):
+    assert api(support_user).get(f"{URL}{pk}/").status_code == 404
+    assert api(support_user).post(f"{URL}{pk}/submit/").status_code == 404

@@ -126,3 +126,11 @@ def test_admin_downloads(draft, support_user):
     assert client.get(url)["Content-Type"] == "application/pdf"
     url = reverse("admin:postmortems_postmortem_export", args=[draft.pk, "docx"])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["%C2%B2", "99999999999999999999999"])
+def test_an_export_of_a_bad_id_is_a_404_not_a_500(support_user, pk):
+    assert (
+        _admin(support_user).get(f"/admin/postmortems/postmortem/{pk}/export/md/").status_code
+        == 404
+    )

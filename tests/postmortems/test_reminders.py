@@ -14,6 +14,7 @@ from postmortems.reminders import REMINDER_TOPIC, reminders_sweep
 from postmortems.selectors import action_item_overdue_list, postmortem_overdue_list
 from postmortems.services import (
     postmortem_approve,
+    postmortem_cancel,
     postmortem_publish,
     postmortem_submit,
 )
@@ -69,7 +70,7 @@ def test_overdue_escalates_to_the_owner_and_the_account_manager(draft, support_u
     # The 24 h and 4 h reminders, reached only after the due time, are superseded.
     assert not _reminders(data__reminder="due_24h").exists()
     entry = draft.incident.timeline.get(data__reminder="overdue")
-    assert "overdue" in entry.text
+    assert "사후 분석 리포트 기한이 지나" in entry.text  # in the site language (ko)
     slo = SloTimer.objects.get(incident=draft.incident, kind=SloKind.POSTMORTEM)
     assert slo.state == SloTimer.State.BREACHED
     assert list(postmortem_overdue_list()) == [draft]
@@ -174,6 +175,12 @@ def items(draft, support_user):
 def test_overdue_action_items_are_open_and_past_due(items):
     overdue = set(action_item_overdue_list(today=date(2026, 3, 9)))
     assert overdue == {items["late"], items["late2"], items["other"], items["unowned"]}
+
+
+def test_action_items_of_a_cancelled_post_mortem_are_not_chased(items, draft, support_user):
+    postmortem_cancel(postmortem=draft, reason="Not needed after all", actor=support_user)
+
+    assert not set(action_item_overdue_list(today=date(2026, 3, 9))) & set(items.values())
 
 
 def test_each_owner_gets_one_digest_per_week(items, support_user, clock):

@@ -75,3 +75,10 @@ def test_the_list_shows_the_opt_in(customer_client):
 
 def test_opt_in_needs_a_post(customer_client):
     assert customer_client.get(reverse("reports:subscription")).status_code == 405
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1899-12"])
+def test_a_month_out_of_range_is_not_a_500(customer_client, contract, month):
+    url = reverse("reports:detail", args=[contract.pk, month])
+
+    assert customer_client.get(url).status_code < 500

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -155,6 +156,17 @@ def test_support_and_customers_cannot_reverse(request, as_user, contract, adjust
     response = _reverse(as_user(request.getfixturevalue(who)), contract, adjustment.pk)
 
     assert response.status_code == 403
+    assert not LedgerEntry.objects.filter(reverses=adjustment).exists()
+
+
+def test_an_account_manager_without_the_ledger_permission_cannot_correct(
+    as_user, manager, contract, adjustment
+):
+    for group in manager.groups.all():
+        group.permissions.remove(Permission.objects.get(codename="add_ledgerentry"))
+    client = as_user(manager)
+
+    assert _reverse(client, contract, adjustment.pk).status_code == 403
     assert not LedgerEntry.objects.filter(reverses=adjustment).exists()
 
 
