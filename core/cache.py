@@ -46,14 +46,31 @@ def get_or_build(scope: str, key: str, build: Callable[[], T]) -> T:
         logger.warning("Read cache unavailable", exc_info=True)
         return build()
     version, entry = found.get(version_key), found.get(data_key)
-    if entry is not None and entry[0] == version:
+    if version is not None and entry is not None and entry[0] == version:
         return entry[1]
+    if version is None:
+        # An evicted (or never set) version is a miss, never a match: an entry stored under
+        # "no version" before an invalidation would otherwise come back after a second
+        # eviction. Set a fresh token before reading, so a write during the read makes this
+        # entry stale.
+        try:
+            version = _version_new(version_key)
+        except Exception:
+            logger.warning("Read cache unavailable", exc_info=True)
+            return build()
     value = build()
     try:
         cache.set(data_key, (version, value), settings.HOTLINE_READ_CACHE_SECONDS)
     except Exception:
         logger.warning("Read cache unavailable", exc_info=True)
     return value
+
+
+def _version_new(version_key: str) -> str:
+    token = uuid.uuid4().hex
+    if cache.add(version_key, token, None):
+        return token
+    return cache.get(version_key) or token  # another process set one first
 
 
 def _bump(scopes: tuple[str, ...]) -> None:

@@ -85,11 +85,13 @@ class Incident(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW, editable=False
     )
+    # Not indexed alone: incident_customer_idx (customer, -number) leads with it.
     customer = models.ForeignKey(
         "retainer.Customer",
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="incidents",
+        db_index=False,
     )
     contract = models.ForeignKey(
         "retainer.Contract",
@@ -99,6 +101,7 @@ class Incident(TimeStampedModel):
         blank=True,
         related_name="incidents",
     )
+    # Not indexed alone: incident_service_idx (service, -number) leads with it.
     service = models.ForeignKey(
         "retainer.Service",
         verbose_name=_("faulty service"),
@@ -106,6 +109,7 @@ class Incident(TimeStampedModel):
         null=True,
         blank=True,
         related_name="incidents",
+        db_index=False,
     )
     products = models.ManyToManyField(
         "retainer.Product",
@@ -168,7 +172,22 @@ class Incident(TimeStampedModel):
     response_due_at = models.DateTimeField(_("response due"), editable=False)
     # Product changes are recorded as timeline entries (themselves historied); tracking the
     # M2M in simple-history would write a whole extra historical incident per change.
-    history = HistoricalRecords()
+    # History rows are looked up by ``id`` (an object's versions) and history_date/user; the
+    # other copied columns are not searched, so every insert skips their index upkeep.
+    history = HistoricalRecords(
+        no_db_index=[
+            "number",
+            "key",
+            "created_at",
+            "customer",
+            "contract",
+            "service",
+            "reporter",
+            "incident_manager",
+            "tech_lead",
+            "communications_lead",
+        ]
+    )
 
     objects = IncidentQuerySet.as_manager()
 
@@ -244,8 +263,13 @@ class TimelineEntry(models.Model):
         INTERNAL = "internal", _("Internal")
         CUSTOMER = "customer", _("Customer")
 
+    # Not indexed alone: timeline_incident_at_idx (incident, at) leads with it.
     incident = models.ForeignKey(
-        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="timeline"
+        Incident,
+        verbose_name=_("incident"),
+        on_delete=models.CASCADE,
+        related_name="timeline",
+        db_index=False,
     )
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
@@ -262,7 +286,7 @@ class TimelineEntry(models.Model):
     )
     text = models.TextField(_("text"))
     data = models.JSONField(_("data"), default=dict, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["incident", "actor"])  # see Incident.history
 
     class Meta:
         verbose_name = _("timeline entry")

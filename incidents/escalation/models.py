@@ -202,7 +202,7 @@ class IncidentEscalation(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
     stop_reason = models.CharField(_("stop reason"), max_length=20, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["incident", "policy"])  # see Incident.history
 
     class Meta:
         verbose_name = _("incident escalation")
@@ -231,6 +231,7 @@ class SloTimer(models.Model):
         verbose_name=_("incident"),
         on_delete=models.CASCADE,
         related_name="slo_timers",
+        db_index=False,  # the unique constraint below leads with the incident
     )
     kind = models.CharField(_("kind"), max_length=12, choices=SloKind.choices)
     started_at = models.DateTimeField(_("started"))
@@ -240,7 +241,7 @@ class SloTimer(models.Model):
     )
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["incident"])  # see Incident.history
 
     class Meta:
         verbose_name = _("SLO timer")
@@ -273,6 +274,7 @@ class Timer(models.Model):
         verbose_name=_("incident"),
         on_delete=models.CASCADE,
         related_name="timers",
+        db_index=False,  # the unique constraint below leads with the incident
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     slo_kind = models.CharField(_("SLO"), max_length=12, choices=SloKind.choices, blank=True)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import customer_id_for, customer_link_for, is_staff_member
 from incidents.downloads import attachment_response
 from incidents.hotline.forms import SEVERITY_HELP, CommentForm, IncidentForm
-from incidents.hotline.fragments import blank_fields_html
+from incidents.hotline.fragments import blank_fields_html, blank_form_page
 from incidents.models import OPEN_STATUSES, Channel, Incident, TimelineEntry
 from incidents.selectors import (
     attachment_get_for,
@@ -116,6 +116,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "customer": customer, "phone": _hotline_phone(customer)}
     if not form.is_bound:
         context["fields_html"] = blank_fields_html(form)
+        return blank_form_page(request, context)
     return render(request, "hotline/incident_form.html", context)
 
 
