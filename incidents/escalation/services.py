@@ -182,10 +182,7 @@ def postmortem_timer_start(*, incident: Incident, now: datetime | None = None) -
     )
 
 
-@transaction.atomic
-def postmortem_timer_stop(*, incident: Incident, now: datetime | None = None) -> SloTimer | None:
-    """Stop the post-mortem clock when the post-mortem is delivered: met or breached."""
-    now = clock.resolve(now)
+def _postmortem_clock_end(incident: Incident, *, now: datetime, delivered: bool) -> SloTimer | None:
     Incident.objects.select_for_update().filter(pk=incident.pk).first()
     slo = SloTimer.objects.filter(incident=incident, kind=SloKind.POSTMORTEM).first()
     if slo is None or slo.stopped_at is not None:
@@ -193,20 +190,17 @@ def postmortem_timer_stop(*, incident: Incident, now: datetime | None = None) ->
     Timer.objects.filter(
         incident=incident, slo_kind=SloKind.POSTMORTEM, state=TimerState.PENDING
     ).update(state=TimerState.CANCELLED)
-    _stop_slo(slo, now=now, met=True)
+    _stop_slo(slo, now=now, met=delivered)
     return slo
+
+
+@transaction.atomic
+def postmortem_timer_stop(*, incident: Incident, now: datetime | None = None) -> SloTimer | None:
+    """Stop the post-mortem clock when the post-mortem is delivered: met or breached."""
+    return _postmortem_clock_end(incident, now=clock.resolve(now), delivered=True)
 
 
 @transaction.atomic
 def postmortem_timer_cancel(*, incident: Incident, now: datetime | None = None) -> SloTimer | None:
     """Cancel the post-mortem clock when no post-mortem is needed: neither met nor breached."""
-    now = clock.resolve(now)
-    Incident.objects.select_for_update().filter(pk=incident.pk).first()
-    slo = SloTimer.objects.filter(incident=incident, kind=SloKind.POSTMORTEM).first()
-    if slo is None or slo.stopped_at is not None:
-        return slo
-    Timer.objects.filter(
-        incident=incident, slo_kind=SloKind.POSTMORTEM, state=TimerState.PENDING
-    ).update(state=TimerState.CANCELLED)
-    _stop_slo(slo, now=now, met=False)
-    return slo
+    return _postmortem_clock_end(incident, now=clock.resolve(now), delivered=False)
