@@ -8,17 +8,14 @@ writes nothing new.
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import clock
-from core.notifications.models import NotificationChannel
-from core.notifications.services import Message, deliveries_create
-from core.people import person_name
-from oncall.services.notify import profile_for
+from core.notifications.services import deliveries_create
+from postmortems.mail import email_to
 from postmortems.models import ActionItem
 from postmortems.selectors import action_item_overdue_list
 
@@ -63,27 +60,17 @@ def action_items_chase(*, now: datetime | None = None) -> int:
         owner = _owner_of(item)
         if owner is not None and owner.is_active:
             by_owner.setdefault(owner.pk, (owner, []))[1].append(item)
-    messages = []
-    for owner, items in by_owner.values():
-        profile = profile_for(owner)
-        if not profile.address:
-            continue
-        language = profile.language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject, body = _digest(items, today)
-        messages.append(
-            Message(
-                idempotency_key=f"postmortem:chase:{year}-W{week:02d}:{owner.pk}:email",
-                topic=CHASE_TOPIC,
-                channel=NotificationChannel.EMAIL,
-                recipient=owner,
-                recipient_label=person_name(owner),
-                address=profile.address,
-                language=language,
-                subject=subject,
-                body=body,
-                data={"action_items": [item.pk for item in items], "week": f"{year}-W{week:02d}"},
-            )
+    week_key = f"{year}-W{week:02d}"
+    messages = [
+        email_to(
+            owner,
+            key=f"postmortem:chase:{week_key}:{owner.pk}",
+            topic=CHASE_TOPIC,
+            compose=lambda items=items: _digest(items, today),
+            data={"action_items": [item.pk for item in items], "week": week_key},
         )
+        for owner, items in by_owner.values()
+    ]
+    messages = [message for message in messages if message is not None]
     deliveries_create(messages, now=now)
     return len(messages)

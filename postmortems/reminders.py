@@ -22,12 +22,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.notifications.models import NotificationChannel
 from core.notifications.services import Message, deliveries_create
 from core.people import person_name
 from incidents.models import TimelineEntry
 from incidents.services import timeline_add
-from oncall.services.notify import profile_for
+from postmortems.mail import email_to
 from postmortems.models import PostMortem, Reminder
 
 REMINDER_TOPIC = "postmortem.reminder"
@@ -62,10 +61,6 @@ def reminders_cancel(*, postmortem: PostMortem) -> None:
     ):
         reminder.state = State.CANCELLED
         reminder.save(update_fields=["state"])
-
-
-def _user_label(user: Any) -> str:
-    return person_name(user)
 
 
 def escalation_recipients(postmortem: PostMortem) -> list[Any]:
@@ -104,7 +99,7 @@ def _text(reminder: Reminder, recipient: Any) -> tuple[str, str]:
         "summary": incident.summary,
         "due": timezone.localtime(postmortem.due_at).strftime("%Y-%m-%d %H:%M"),
         "status": postmortem.get_status_display(),
-        "owner": _user_label(postmortem.owner) if postmortem.owner else _("nobody"),
+        "owner": person_name(postmortem.owner) if postmortem.owner else _("nobody"),
         "link": settings.SITE_URL
         + reverse("admin:postmortems_postmortem_change", args=[postmortem.pk]),
     }
@@ -126,32 +121,18 @@ def _text(reminder: Reminder, recipient: Any) -> tuple[str, str]:
 
 
 def _messages(reminder: Reminder, recipients: list[Any]) -> list[Message]:
-    messages = []
-    for user in recipients:
-        profile = profile_for(user)
-        if not profile.address:
-            continue
-        language = profile.language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject, body = _text(reminder, user)
-        messages.append(
-            Message(
-                idempotency_key=(
-                    f"postmortem:{reminder.post_mortem_id}:{reminder.kind}:{user.pk}:email"
-                ),
-                topic=REMINDER_TOPIC,
-                channel=NotificationChannel.EMAIL,
-                recipient=user,
-                recipient_label=_user_label(user),
-                address=profile.address,
-                language=language,
-                subject=subject,
-                body=body,
-                object_id=reminder.post_mortem_id,
-                data={"postmortem": reminder.post_mortem_id, "reminder": reminder.kind},
-            )
+    messages = (
+        email_to(
+            user,
+            key=f"postmortem:{reminder.post_mortem_id}:{reminder.kind}:{user.pk}",
+            topic=REMINDER_TOPIC,
+            compose=lambda user=user: _text(reminder, user),
+            object_id=reminder.post_mortem_id,
+            data={"postmortem": reminder.post_mortem_id, "reminder": reminder.kind},
         )
-    return messages
+        for user in recipients
+    )
+    return [message for message in messages if message is not None]
 
 
 def _still_owed(reminder: Reminder, now: datetime) -> bool:
