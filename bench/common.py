@@ -228,7 +228,11 @@ class Server(str):
 
 @contextlib.contextmanager
 def gunicorn(
-    workers: int = 2, worker_class: str = "sync", threads: int = 1, extra: tuple[str, ...] = ()
+    workers: int = 2,
+    worker_class: str = "sync",
+    threads: int = 1,
+    extra: tuple[str, ...] = (),
+    app: str = "config.wsgi",
 ) -> Iterator[Server]:
     """Run gunicorn on the bench database; yield its base URL (``.pid``: the master)."""
     port = free_port()
@@ -237,7 +241,7 @@ def gunicorn(
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

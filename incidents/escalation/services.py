@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from core import clock
+from core.inserts import InsertBatch
 from core.notifications.services import deliveries_cancel
 from incidents.escalation.acklinks import PAGE_TOPIC
 from incidents.escalation.models import IncidentEscalation, SloKind, SloTimer, Timer
@@ -25,11 +26,13 @@ TimerState = Timer.State
 SloState = SloTimer.State
 
 
-def _slo_timers(slo: SloTimer) -> list[Timer]:
+def _slo_timers(slo: SloTimer, incident: Incident | None = None) -> list[Timer]:
+    """The clock's checkpoints (for a new clock, pass its unsaved ``incident``)."""
     span = slo.due_at - slo.started_at
+    owner: dict[str, Any] = {"incident": incident} if incident else {"incident_id": slo.incident_id}
     timers = [
         Timer(
-            incident_id=slo.incident_id,
+            **owner,
             kind=Kind.SLO_WARNING,
             slo_kind=slo.kind,
             step=percent,
@@ -37,11 +40,7 @@ def _slo_timers(slo: SloTimer) -> list[Timer]:
         )
         for percent in WARNING_PERCENTS
     ]
-    timers.append(
-        Timer(
-            incident_id=slo.incident_id, kind=Kind.SLO_BREACH, slo_kind=slo.kind, due_at=slo.due_at
-        )
-    )
+    timers.append(Timer(**owner, kind=Kind.SLO_BREACH, slo_kind=slo.kind, due_at=slo.due_at))
     return timers
 
 
@@ -60,12 +59,12 @@ def slo_timer_start(
 def _escalation_start(
     *, incident: Incident, now: datetime
 ) -> tuple[IncidentEscalation | None, list[Timer]]:
-    """Copy the default policy onto the incident; return it and its step timers (unsaved)."""
+    """Copy the default policy onto the incident; return it and its step timers (all unsaved)."""
     policy = default_policy()
     if policy is None:
         return None, []
     plan = build_plan(policy, severity=incident.severity)
-    escalation = IncidentEscalation.objects.create(
+    escalation = IncidentEscalation(
         incident=incident, policy_id=policy.id, policy_name=policy.name, plan=plan, started_at=now
     )
     timers = [
@@ -81,28 +80,31 @@ def _escalation_start(
     return escalation, timers
 
 
-def escalation_start(*, incident: Incident, now: datetime) -> IncidentEscalation | None:
-    """Copy the default policy onto the incident and schedule its steps from reporting time."""
-    escalation, timers = _escalation_start(incident=incident, now=now)
-    Timer.objects.bulk_create(timers)
-    return escalation
-
-
-def incident_timers_start(*, incident: Incident, now: datetime | None = None) -> None:
+def incident_timers_start(
+    *, incident: Incident, now: datetime | None = None, batch: InsertBatch | None = None
+) -> None:
     """Start the response SLO clock and the escalation of a newly reported incident.
 
-    The incident is new, so nothing can exist yet: the clock is inserted without the lookup of
-    ``slo_timer_start``, and its checkpoints and the escalation steps go in one INSERT.
+    The incident is new, so nothing can exist yet: the clock, the plan and their timers are
+    queued on ``batch`` (the intake's, written with the incident) without the lookup of
+    ``slo_timer_start``; without a batch they are written here, in one statement on PostgreSQL.
     """
     now = clock.resolve(now)
-    slo = SloTimer.objects.create(
+    own = batch is None
+    batch = InsertBatch() if batch is None else batch
+    slo = SloTimer(
         incident=incident,
         kind=SloKind.RESPONSE,
         started_at=incident.reported_at,
         due_at=incident.response_due_at,
     )
-    _escalation, steps = _escalation_start(incident=incident, now=now)
-    Timer.objects.bulk_create([*_slo_timers(slo), *steps])
+    escalation, steps = _escalation_start(incident=incident, now=now)
+    batch.add(slo)
+    if escalation is not None:
+        batch.add(escalation)
+    batch.add(*_slo_timers(slo, incident), *steps)
+    if own:
+        batch.flush()
 
 
 def _stop_slo(slo: SloTimer, *, now: datetime, met: bool) -> None:

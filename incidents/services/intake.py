@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import cache as read_cache
 from core import clock
 from core.access import customer_id_for, is_staff_member
+from core.inserts import InsertBatch
 from core.logging import bind_incident
 from core.people import person_name
 from incidents.escalation import services as timers
@@ -235,14 +236,13 @@ def incident_create(
         response_due_at=response_due(reported_at=now, severity=severity, contract=contract),
     )
     record_actor(incident, actor)
-    incident.save(force_insert=True)
-    bind_incident(incident.key)  # the request's or task's log lines carry the key from here on
-    if products:
-        # One INSERT for all links (the incident is brand new, nothing to diff against).
-        Incident.products.through.objects.bulk_create(
-            [Incident.products.through(incident=incident, product=p) for p in products]
-        )
+    # Every row of the new incident goes in one statement (core/inserts.py).
+    batch = InsertBatch()
+    batch.add(incident)
+    # The links of a brand-new incident: nothing to diff against, no m2m signals (as before).
+    batch.add(*(Incident.products.through(incident=incident, product=p) for p in products))
     timeline_add(
+        batch=batch,
         incident=incident,
         kind=TimelineEntry.Kind.CREATED,
         actor=actor,
@@ -257,8 +257,10 @@ def incident_create(
             "products": [str(p) for p in products],
         },
     )
-    _flag_if_no_contract(incident, now=now)
-    timers.incident_timers_start(incident=incident, now=now)
+    _flag_if_no_contract(incident, now=now, batch=batch)
+    timers.incident_timers_start(incident=incident, now=now, batch=batch)
+    batch.flush()
+    bind_incident(incident.key)  # the request's or task's log lines carry the key from here on
     for upload in attachments:
         attachment_add(incident=incident, upload=upload, actor=actor, now=now, validated=True)
     if reporter_email:
@@ -266,7 +268,7 @@ def incident_create(
     return incident
 
 
-def _flag_if_no_contract(incident: Incident, *, now: datetime) -> None:
+def _flag_if_no_contract(incident: Incident, *, now: datetime, batch: InsertBatch) -> None:
     """Accept the report (the hotline turns no one away) but flag it for the account manager."""
     if incident.contract_id is not None:
         return
@@ -276,6 +278,7 @@ def _flag_if_no_contract(incident: Incident, *, now: datetime) -> None:
         at=now,
         text=_("No active contract: the account manager checks the entitlement."),
         data={"flag": "no_active_contract"},
+        batch=batch,
     )
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.inserts import InsertBatch
 from incidents.models import Incident, TimelineEntry
 
 Kind = TimelineEntry.Kind
@@ -39,8 +40,9 @@ def timeline_add(
     visibility: str = Visibility.INTERNAL,
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
+    batch: InsertBatch | None = None,
 ) -> TimelineEntry:
-    """Append one typed entry to the incident's timeline."""
+    """Append one typed entry to the incident's timeline (queued on ``batch`` when given)."""
     entry = TimelineEntry(
         incident=incident,
         kind=kind,
@@ -51,7 +53,10 @@ def timeline_add(
         at=clock.resolve(at),
     )
     record_actor(entry, actor)
-    entry.save(force_insert=True)
+    if batch is not None:
+        batch.add(entry)
+    else:
+        entry.save(force_insert=True)
     return entry
 
 
