@@ -273,6 +273,9 @@ if CELERY_BROKER_URL.startswith("redis"):
         "socket_keepalive": True,
         "retry_on_timeout": True,
     }
+    # kombu's Redis transport with one fix: an acknowledgement that fails while Redis restarts
+    # still frees its prefetch slot, or the worker stops consuming for good (core/broker.py).
+    CELERY_BROKER_TRANSPORT = "core.broker:Transport"
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- REST API ---------------------------------------------------------------------------------

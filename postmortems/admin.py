@@ -21,11 +21,13 @@ from django.views.decorators.http import require_POST
 
 from core.access import ACCOUNT_MANAGER_GROUP, SUPPORT_GROUP
 from core.admin import AuditedAdmin
+from core.people import person_name
 from postmortems.exports import duration_text, export_response
 from postmortems.models import ActionItem, PostMortem, Reminder
 from postmortems.selectors import parse_id
 from postmortems.services import (
     FROZEN_STATUSES,
+    may_approve,
     postmortem_timeline_repull,
     postmortem_transition,
 )
@@ -205,7 +207,13 @@ class PostMortemAdmin(AuditedAdmin):
                     "url": reverse("admin:postmortems_postmortem_transition", args=[obj.pk, name]),
                 }
                 for name, label in (BUTTONS.get(obj.status, []) if may_change else [])
+                if name != "approve" or may_approve(obj, request.user)
             ]
+            if obj.status == Status.IN_REVIEW and not may_approve(obj, request.user):
+                names = ", ".join(person_name(user) for user in obj.reviewers.all())
+                context["pm_waiting"] = (
+                    gettext("Waiting for approval by a named reviewer: %s.") % names
+                )
             context["pm_cancel_url"] = (
                 reverse("admin:postmortems_postmortem_transition", args=[obj.pk, "cancel"])
                 if may_change and obj.status in CANCELLABLE

@@ -5,8 +5,10 @@
 
 Every transition locks the post-mortem, checks it, saves, and writes an entry on the incident's
 timeline (customer-visible for publication and acknowledgement). Anything else is refused.
-Submitting needs at least one staff reviewer. Publishing stops the post-mortem SLO clock (met or
-breached) and the reminders; cancelling cancels both (neither met nor breached).
+Submitting needs at least one staff reviewer, and only a named reviewer (or a superuser) may
+approve: naming reviewers is what makes the review a review. Publishing stops the post-mortem
+SLO clock (met or breached) and the reminders; cancelling cancels both (neither met nor
+breached).
 """
 
 from dataclasses import dataclass
@@ -167,6 +169,23 @@ def _reviewer_names(reviewers: list[Any]) -> str:
     return ", ".join(person_name(user) for user in reviewers)
 
 
+def may_approve(postmortem: PostMortem, user: Any) -> bool:
+    """Tell whether ``user`` may approve: a named reviewer who is still staff, or a superuser."""
+    user = acting_user(user)
+    if user is None or not is_staff_member(user):
+        return False
+    return bool(user.is_superuser or postmortem.reviewers.filter(pk=user.pk).exists())
+
+
+def _check_approver(locked: PostMortem, actor: Any) -> None:
+    if not may_approve(locked, actor):
+        raise ValidationError(
+            _("Only a named reviewer can approve the post-mortem of %(key)s: %(names)s.")
+            % {"key": locked.incident.key, "names": _reviewer_names(list(locked.reviewers.all()))},
+            code="not_a_reviewer",
+        )
+
+
 def _transition(postmortem: PostMortem, name: str, *, actor: Any, now: datetime | None) -> Any:
     transition = TRANSITIONS[name]
     now = clock.resolve(now)
@@ -177,6 +196,8 @@ def _transition(postmortem: PostMortem, name: str, *, actor: Any, now: datetime 
     if name == "submit":
         names = _reviewer_names(_check_reviewers(locked))
         text = _("The post-mortem was submitted for review by %(names)s.") % {"names": names}
+    elif name == "approve":
+        _check_approver(locked, actor)
     locked.status = transition.target
     fields = ["status", "updated_at"]
     if name == "publish":
@@ -236,7 +257,7 @@ def postmortem_submit(
 
 @transaction.atomic
 def postmortem_approve(*, postmortem: PostMortem, actor: Any, now: datetime | None = None) -> Any:
-    """Approve a reviewed post-mortem for publication."""
+    """Approve a reviewed post-mortem for publication (a named reviewer, or a superuser)."""
     return _transition(postmortem, "approve", actor=actor, now=now)
 
 

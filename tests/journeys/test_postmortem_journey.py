@@ -1,5 +1,6 @@
-"""Journey: a support engineer writes a post-mortem in the admin, has it reviewed and publishes
-it; the customer reads it on the hotline and acknowledges it (issue #6).
+"""Journey: a support engineer writes a post-mortem in the admin, the named reviewer approves it
+in their own session, the engineer publishes it; the customer reads it on the hotline and
+acknowledges it (issue #6).
 
 Runs in Korean against ``live_server`` in headless Chromium. Staff 2FA is off in the test
 settings (``HOTLINE_REQUIRE_2FA``), as in the other admin journeys.
@@ -10,6 +11,7 @@ import re
 import pytest
 from playwright import sync_api as playwright_sync
 
+from core.people import person_name
 from incidents.models import Severity
 from incidents.services import incident_transition
 from postmortems.models import PostMortem
@@ -66,15 +68,24 @@ def test_engineer_publishes_and_customer_acknowledges(
     page.locator("input[name=_continue]").click()
     expect(page.locator("ul.messagelist")).to_be_visible()
 
-    for name, status in (
-        ("submit", "in_review"),
-        ("approve", "approved"),
-        ("publish", "published"),
-    ):
-        press(page, name)
-        expect(page.locator("ul.messagelist .success")).to_be_visible()
+    def step(on, name: str, status: str) -> None:
+        press(on, name)
+        expect(on.locator("ul.messagelist .success")).to_be_visible()
         postmortem.refresh_from_db()
         assert postmortem.status == status
+
+    step(page, "submit", "in_review")
+    # The writer is not a reviewer: no approve button, the page says who it waits for.
+    expect(page.locator("button.pm-button-approve")).to_have_count(0)
+    expect(page.locator("#pm-waiting")).to_contain_text(person_name(reviewer))
+
+    # The named reviewer approves from their own session.
+    review = browser_page(viewport=DESKTOP, locale=LOCALE)
+    admin_login(review, live_server, reviewer, next_url=change_url)
+    step(review, "approve", "approved")
+
+    page.reload()
+    step(page, "publish", "published")
     expect(page.locator("button.pm-button-publish")).to_have_count(0)
     postmortem.refresh_from_db()
     assert postmortem.delivered_at is not None

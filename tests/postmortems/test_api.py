@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from postmortems.models import ActionItem, PostMortem
 from tests.postmortems.factories import published_postmortem
+from tests.retainer.factories import SupportUserFactory
 
 URL = "/api/v1/postmortems/"
 
@@ -61,6 +62,16 @@ def test_staff_edit_and_walk_the_workflow(draft, support_user):
     assert ok.data["status"] == "in_review"
     assert client.post(f"{URL}{draft.pk}/approve/").data["status"] == "approved"
     assert client.post(f"{URL}{draft.pk}/publish/").data["status"] == "published"
+
+
+def test_approval_by_someone_not_named_is_400(draft, support_user):
+    other = SupportUserFactory(username="other")
+    api(support_user).post(f"{URL}{draft.pk}/submit/", {"reviewers": [support_user.pk]})
+    refused = api(other).post(f"{URL}{draft.pk}/approve/")
+    assert refused.status_code == 400
+    assert "Only a named reviewer" in str(refused.data)
+    draft.refresh_from_db()
+    assert draft.status == PostMortem.Status.IN_REVIEW
 
 
 def test_invalid_transition_is_400_and_changes_nothing(draft, support_user):

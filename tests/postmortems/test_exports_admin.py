@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from postmortems.exports import postmortem_pdf
 from postmortems.models import PostMortem
 from tests.postmortems.factories import published_postmortem
+from tests.retainer.factories import SupportUserFactory
 from tests.security.conftest import client_as
 
 
@@ -94,6 +95,30 @@ def test_buttons_walk_the_workflow(draft, support_user):
         assert _post(client, _run_url(draft, name)).status_code == 200
         draft.refresh_from_db()
         assert draft.status == status
+
+
+def test_approve_button_only_for_a_named_reviewer(draft, support_user):
+    reviewer = SupportUserFactory(username="reviewer", first_name="Min", last_name="Kim")
+    draft.reviewers.set([reviewer])
+    writer = _admin(support_user)
+    _post(writer, _run_url(draft, "submit"))
+    change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
+    page = writer.get(change).content.decode()
+    assert _run_url(draft, "approve") not in page
+    assert 'id="pm-waiting"' in page
+    assert "Min Kim" in page
+    refused = _post(writer, _run_url(draft, "approve"))  # a forged POST gets a message
+    assert refused.status_code == 200
+    assert "Only a named reviewer" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PostMortem.Status.IN_REVIEW
+
+    page = _admin(reviewer).get(change).content.decode()
+    assert _run_url(draft, "approve") in page
+    assert 'id="pm-waiting"' not in page
+    _post(_admin(reviewer), _run_url(draft, "approve"))
+    draft.refresh_from_db()
+    assert draft.status == PostMortem.Status.APPROVED
 
 
 def test_cancel_button_needs_a_reason(draft, support_user):

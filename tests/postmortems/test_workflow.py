@@ -146,3 +146,35 @@ def test_action_items_are_created_and_updated_with_history(draft, support_user, 
     assert [h.history_user for h in item.history.all()] == [support_user, support_user]
     with pytest.raises(ValidationError):
         action_item_update(item=item, actor=support_user, data={"owner": customer_user_a})
+
+
+def test_only_a_named_reviewer_approves(draft, support_user):
+    reviewer = SupportUserFactory(username="reviewer", first_name="Min", last_name="Kim")
+    postmortem_submit(postmortem=draft, actor=support_user, reviewers=[reviewer])
+    with pytest.raises(ValidationError) as refused:
+        postmortem_approve(postmortem=draft, actor=support_user)  # the writer, not a reviewer
+    assert refused.value.code == "not_a_reviewer"
+    assert "Min Kim" in refused.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
+    assert not draft.incident.timeline.filter(data__transition="approve").exists()
+
+    postmortem_approve(postmortem=draft, actor=reviewer)
+    assert draft.status == Status.APPROVED
+    entry = draft.incident.timeline.get(data__transition="approve")
+    assert entry.actor == reviewer
+    assert draft.history.first().history_user == reviewer
+
+
+def test_a_reviewer_who_left_the_staff_cannot_approve_a_superuser_can(
+    draft, support_user, django_user_model
+):
+    reviewer = SupportUserFactory(username="leaver")
+    postmortem_submit(postmortem=draft, actor=support_user, reviewers=[reviewer])
+    reviewer.groups.clear()
+    reviewer = django_user_model.objects.get(pk=reviewer.pk)  # no cached groups
+    with pytest.raises(ValidationError):
+        postmortem_approve(postmortem=draft, actor=reviewer)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+    postmortem_approve(postmortem=draft, actor=admin)
+    assert draft.status == Status.APPROVED

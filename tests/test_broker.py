@@ -1,0 +1,93 @@
+"""A failed acknowledgement must not stop the worker consuming (core/broker.py), on a real Redis.
+
+Two messages fill a prefetch of 2, the Redis server dies, both acknowledgements fail. kombu's
+own transport keeps counting both against the prefetch limit, so the consumer never asks Redis
+for work again and never notices the server is gone; ours frees the slots.
+"""
+
+import shutil
+
+import pytest
+from kombu import Connection, Consumer, Exchange, Producer, Queue
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from config.celery import app
+from core.broker import Transport
+from tests.integration.cluster import Cluster
+
+pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="no redis-server")
+
+QUEUE = Queue("broker-test", Exchange("broker-test"), "broker-test")
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    cluster = Cluster(tmp_path, "unused")
+    cluster.start_redis()
+    yield cluster
+    cluster.stop()
+
+
+def deliver_two(conn: Connection) -> tuple[list, object]:
+    """Publish two messages and receive both under a prefetch limit of 2."""
+    channel = conn.channel()
+    for n in (1, 2):
+        Producer(channel).publish(
+            {"n": n}, exchange=QUEUE.exchange, routing_key="broker-test", declare=[QUEUE]
+        )
+    received = []
+    consumer = Consumer(
+        channel, [QUEUE], callbacks=[lambda body, message: received.append(message)]
+    )
+    consumer.qos(prefetch_count=2)
+    consumer.consume()
+    while len(received) < 2:
+        conn.drain_events(timeout=5)
+    assert not channel.qos.can_consume()  # both slots taken
+    return received, channel
+
+
+def test_celery_uses_the_fixed_transport(settings):
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    with app.connection_for_write() as conn:
+        assert conn.transport_cls == "core.broker:Transport"
+        assert isinstance(conn.transport, Transport)
+
+
+@pytest.mark.parametrize("settle", ["ack", "reject", "requeue"])
+def test_failed_settlement_frees_the_prefetch_slot(redis_server, settle):
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+    with Connection(url, transport=Transport) as conn:
+        received, channel = deliver_two(conn)
+        redis_server.redis.kill()
+        redis_server.redis.wait(10)
+        for message in received:
+            with pytest.raises(RedisConnectionError):
+                if settle == "ack":
+                    message.ack()
+                else:
+                    message.reject(requeue=settle == "requeue")
+        assert channel.qos.can_consume()
+        assert channel.qos.can_consume_max_estimate() == 2  # both slots free
+        # The consumer asks Redis for work again, so it finds out the server is gone and
+        # Celery reconnects; kombu's transport would wait here forever, asking nothing.
+        with pytest.raises(RedisConnectionError):
+            conn.drain_events(timeout=5)
+
+    redis_server.start_redis()
+    with Connection(url, transport=Transport) as conn:
+        received, _ = deliver_two(conn)  # the new server serves as before
+        assert [m.payload["n"] for m in received] == [1, 2]
+
+
+def test_kombu_transport_alone_stops_consuming(redis_server):
+    """What the fix is for. When this fails, kombu has fixed it and core/broker.py can go."""
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+    with Connection(url, transport="redis") as conn:
+        received, channel = deliver_two(conn)
+        redis_server.redis.kill()
+        redis_server.redis.wait(10)
+        for message in received:
+            with pytest.raises(RedisConnectionError):
+                message.ack()
+        assert not channel.qos.can_consume()
