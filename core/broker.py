@@ -4,7 +4,7 @@ kombu's Redis QoS removes an acknowledged message from the server's unacked inde
 from its own bookkeeping (``_delivered``) second. When the server is gone at that moment (a
 Redis restart while a task finishes), the first step raises and the second never runs, so the
 message keeps counting against the prefetch limit. Once every slot is held that way
-(``worker_prefetch_multiplier`` × concurrency, 2 here), ``can_consume()`` stays false: the
+(``worker_prefetch_multiplier`` times concurrency, 2 here), ``can_consume()`` stays false: the
 worker sends no BRPOP, so it never even notices the lost connection, and it consumes nothing
 until it is restarted. ``tests/test_broker.py`` shows it against a real Redis.
 

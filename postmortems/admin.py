@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -135,6 +136,21 @@ class PostMortemAdmin(AuditedAdmin):
     def has_add_permission(self, request, obj=None):
         # Post-mortems are opened by the resolution of their incident, never by hand.
         return False
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring a past version would restore its status too (a published report back to
+        # draft, its delivery time gone): the workflow moves only through the services.
+        return True
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST" and transaction.get_autocommit() is False:
+            # The change form saves every column of the row it read. Lock the row for the
+            # admin's transaction, as the services do, so that a transition in another tab
+            # waits instead of being written over, and the status read here decides which
+            # fields are frozen.
+            obj = PostMortem.objects.select_for_update().get(pk=obj.pk)
+        return obj
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -5,6 +5,7 @@ own transport keeps counting both against the prefetch limit, so the consumer ne
 for work again and never notices the server is gone; ours frees the slots.
 """
 
+import functools
 import shutil
 
 import pytest
@@ -62,11 +63,13 @@ def test_failed_settlement_frees_the_prefetch_slot(redis_server, settle):
         redis_server.redis.kill()
         redis_server.redis.wait(10)
         for message in received:
+            settlement = (
+                message.ack
+                if settle == "ack"
+                else functools.partial(message.reject, requeue=settle == "requeue")
+            )
             with pytest.raises(RedisConnectionError):
-                if settle == "ack":
-                    message.ack()
-                else:
-                    message.reject(requeue=settle == "requeue")
+                settlement()
         assert channel.qos.can_consume()
         assert channel.qos.can_consume_max_estimate() == 2  # both slots free
         # The consumer asks Redis for work again, so it finds out the server is gone and

@@ -4,7 +4,9 @@ its buttons (POST, CSRF), messages instead of errors, the guidance and TTD/TTA/T
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -119,6 +121,47 @@ def test_approve_button_only_for_a_named_reviewer(draft, support_user):
     _post(_admin(reviewer), _run_url(draft, "approve"))
     draft.refresh_from_db()
     assert draft.status == PostMortem.Status.APPROVED
+
+
+def test_history_revert_cannot_take_a_published_report_back_to_draft(
+    sev2_incident, support_user, clock
+):
+    postmortem = published_postmortem(sev2_incident, support_user)
+    draft_version = postmortem.history.filter(status=PostMortem.Status.DRAFT).earliest()
+    url = reverse(
+        "admin:postmortems_postmortem_simple_history", args=[postmortem.pk, draft_version.pk]
+    )
+    client = _admin(support_user)
+    client.get(reverse("admin:postmortems_postmortem_change", args=[postmortem.pk]))
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, {"csrfmiddlewaretoken": token, "summary": "rewritten"})
+    assert response.status_code == 403
+    postmortem.refresh_from_db()
+    assert postmortem.status == PostMortem.Status.PUBLISHED
+    assert postmortem.delivered_at is not None
+
+
+def test_change_form_locks_the_row_it_saves_over(draft, support_user):
+    client = _admin(support_user)
+    change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
+    page = client.get(change)
+    form = page.context["adminform"].form
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
+        "summary": "Edited in the admin",
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+    }
+    data["reviewers"] = []
+    data["products"] = [p.pk for p in draft.products.all()]
+    for prefix in ("action_items", "reminders"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(change, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert any('"postmortems_postmortem"' in sql for sql in locks)
+    draft.refresh_from_db()
+    assert draft.summary == "Edited in the admin"
 
 
 def test_cancel_button_needs_a_reason(draft, support_user):
