@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from core import clock
@@ -19,7 +19,7 @@ UNDELIVERABLE_STATUSES = ("cancelled",)
 def postmortem_list_for(user: Any) -> QuerySet[PostMortem]:
     """Return the post-mortems ``user`` may see: staff all, a customer its own published ones."""
     queryset = PostMortem.objects.select_related("incident", "owner").prefetch_related(
-        "action_items"
+        Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")), "reviewers"
     )
     queryset = scope_to_customer(queryset, user, via="incident__customer")
     if not is_staff_member(user):

@@ -12,11 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.access import STAFF_GROUPS
+from core.access import STAFF_GROUPS, is_staff_member
+from core.people import person_name
 from postmortems.models import ActionItem, PostMortem
 from retainer.models import Product
 
 User = get_user_model()
+
+
+def _for_customer(serializer: serializers.Serializer) -> bool:
+    """Tell whether the representation goes to a customer user (no staff user ids then)."""
+    request = serializer.context.get("request")
+    return request is not None and not is_staff_member(request.user)
 
 
 def staff_users() -> Any:
@@ -29,8 +36,12 @@ class ActionItemSerializer(serializers.ModelSerializer):
     """An action item, read and written in one shape (owner: a staff user id)."""
 
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), required=False, allow_null=True
+        queryset=User.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("A staff user id; left out of what customer users read."),
     )
+    owner_name = serializers.SerializerMethodField()
 
     class Meta:
         model = ActionItem
@@ -40,6 +51,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
             "title",
             "type",
             "owner",
+            "owner_name",
             "due_date",
             "priority",
             "status",
@@ -53,6 +65,16 @@ class ActionItemSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_users()
 
+    def get_owner_name(self, obj: ActionItem) -> str:
+        """The owner's display name ("" when nobody owns it)."""
+        return person_name(obj.owner)
+
+    def to_representation(self, instance: ActionItem) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if _for_customer(self):
+            data.pop("owner")
+        return data
+
 
 class PostMortemSerializer(serializers.ModelSerializer):
     incident = serializers.CharField(source="incident.key", read_only=True)
@@ -62,6 +84,7 @@ class PostMortemSerializer(serializers.ModelSerializer):
     time_to_acknowledge = serializers.SerializerMethodField()
     time_to_resolve = serializers.SerializerMethodField()
     action_items = ActionItemSerializer(many=True, read_only=True)
+    owner_name = serializers.SerializerMethodField()
 
     class Meta:
         model = PostMortem
@@ -71,6 +94,7 @@ class PostMortemSerializer(serializers.ModelSerializer):
             "incident_summary",
             "status",
             "owner",
+            "owner_name",
             "reviewers",
             "due_at",
             "delivered_at",
@@ -90,6 +114,19 @@ class PostMortemSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_owner_name(self, obj: PostMortem) -> str:
+        """The owner's display name ("" when nobody owns it)."""
+        return person_name(obj.owner)
+
+    def to_representation(self, instance: PostMortem) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if _for_customer(self):
+            # Who works the report inside the firm is the firm's business: the customer reads
+            # the owner's name, not staff user ids or the internal reviewers.
+            data.pop("owner")
+            data.pop("reviewers")
+        return data
 
     @staticmethod
     def _seconds(value: Any) -> int | None:

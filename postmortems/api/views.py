@@ -262,9 +262,14 @@ class PostMortemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if request.method == "POST":
             data = self._input(ActionItemSerializer)
             item = action_item_create(postmortem=postmortem, actor=request.user, data=data)
-            return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+            context = self.get_serializer_context()
+            return Response(
+                ActionItemSerializer(item, context=context).data, status=status.HTTP_201_CREATED
+            )
         items = self.filter_queryset_items(postmortem)
-        return Response(ActionItemSerializer(items, many=True).data)
+        return Response(
+            ActionItemSerializer(items, many=True, context=self.get_serializer_context()).data
+        )
 
     def filter_queryset_items(self, postmortem: PostMortem) -> Any:
         queryset = ActionItem.objects.filter(post_mortem=postmortem).select_related("owner")
@@ -329,7 +334,7 @@ class ActionItemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         action_item_update(item=item, actor=request.user, data=dict(serializer.validated_data))
-        return Response(ActionItemSerializer(item).data)
+        return Response(ActionItemSerializer(item, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary=_("Edit some fields of an action item"),

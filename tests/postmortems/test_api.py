@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from core.people import person_name
 from postmortems.models import ActionItem, PostMortem
 from tests.postmortems.factories import published_postmortem
 from tests.retainer.factories import SupportUserFactory
@@ -45,6 +46,24 @@ def test_customer_reads_its_published_one_another_company_gets_404(
     assert api(customer_user_b).get(URL).data["results"] == []
     url = f"{URL}{published.pk}/action-items/"
     assert api(customer_user_b).get(url).status_code == 404
+
+
+def test_customers_read_names_not_staff_user_ids(published, support_user, customer_user_a):
+    name = person_name(support_user)
+    body = api(customer_user_a).get(f"{URL}{published.pk}/").data
+    assert not {"owner", "reviewers"} & set(body)
+    assert body["owner_name"] == person_name(published.owner)
+    assert [item["owner_name"] for item in body["action_items"]] == [name]
+    assert all("owner" not in item for item in body["action_items"])
+    listed = api(customer_user_a).get(URL).data["results"][0]
+    assert not {"owner", "reviewers"} & set(listed)
+    items = api(customer_user_a).get(f"{URL}{published.pk}/action-items/").data
+    assert [set(item) & {"owner", "owner_name"} for item in items] == [{"owner_name"}]
+
+    staff = api(support_user).get(f"{URL}{published.pk}/").data
+    assert staff["reviewers"] == [support_user.pk]
+    assert staff["action_items"][0]["owner"] == support_user.pk
+    assert staff["action_items"][0]["owner_name"] == name
 
 
 def test_staff_edit_and_walk_the_workflow(draft, support_user):
