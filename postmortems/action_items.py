@@ -26,14 +26,19 @@ def _check(data: dict[str, Any]) -> None:
         raise ValidationError({"owner": _("The owner of an action item must be a staff member.")})
 
 
-@transaction.atomic
-def action_item_create(*, postmortem: PostMortem, actor: Any, data: dict[str, Any]) -> ActionItem:
-    """Add an action item to a post-mortem that is not cancelled."""
-    _check(data)
+def check_takes_items(postmortem: PostMortem) -> None:
+    """Refuse new action items on a cancelled post-mortem (forms check it before saving)."""
     if postmortem.status == PostMortem.Status.CANCELLED:
         raise ValidationError(
             _("The post-mortem is cancelled: it takes no action items."), code="cancelled"
         )
+
+
+@transaction.atomic
+def action_item_create(*, postmortem: PostMortem, actor: Any, data: dict[str, Any]) -> ActionItem:
+    """Add an action item to a post-mortem that is not cancelled."""
+    _check(data)
+    check_takes_items(postmortem)
     item = ActionItem(post_mortem=postmortem, **data)
     item.full_clean()
     record_actor(item, actor)

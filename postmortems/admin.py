@@ -8,6 +8,7 @@ as an admin message, never an error page.
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,9 @@ from django.views.decorators.http import require_POST
 from core.access import ACCOUNT_MANAGER_GROUP, SUPPORT_GROUP
 from core.admin import AuditedAdmin
 from core.people import person_name
+from incidents.services.timeline import record_actor
+from postmortems.action_items import EDITABLE as ACTION_ITEM_FIELDS
+from postmortems.action_items import action_item_create, action_item_update, check_takes_items
 from postmortems.exports import duration_text, export_response
 from postmortems.models import ActionItem, PostMortem, Reminder
 from postmortems.selectors import parse_id
@@ -32,6 +36,7 @@ from postmortems.services import (
     postmortem_timeline_repull,
     postmortem_transition,
 )
+from retainer.admin.base import ServiceBackedAdmin, ServiceBackedForm
 
 Status = PostMortem.Status
 # The buttons shown for each status (acknowledging is the customer's, on the hotline).
@@ -48,11 +53,35 @@ def _staff_users() -> Any:
     return get_user_model().objects.filter(groups, is_active=True).distinct().order_by("username")
 
 
+class ActionItemInlineForm(forms.ModelForm):
+    """An action item row on the post-mortem page; ``PostMortemAdmin.save_formset`` writes it
+    through the services, so this form only checks what they would refuse."""
+
+    class Meta:
+        model = ActionItem
+        fields = ACTION_ITEM_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None and self.has_changed():
+            check_takes_items(self.instance.post_mortem)
+        return cleaned
+
+
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
+    form = ActionItemInlineForm
     extra = 1
-    fields = ("title", "type", "owner", "due_date", "priority", "status", "link")
+    fields = ACTION_ITEM_FIELDS
     autocomplete_fields = ()
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and obj.status == Status.CANCELLED else self.extra
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.CANCELLED:
+            return False  # a cancelled post-mortem takes no action items
+        return super().has_add_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
@@ -136,6 +165,32 @@ class PostMortemAdmin(AuditedAdmin):
     def has_add_permission(self, request, obj=None):
         # Post-mortems are opened by the resolution of their incident, never by hand.
         return False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActionItem:
+            return super().save_formset(request, form, formset, change)
+        # Action items go through their services (staff owner, no new ones once cancelled,
+        # history with the actor); the forms checked the same rules, so nothing fails here
+        # but a race, which undoes the whole save.
+        # The lists the admin's change message reads, as BaseModelFormSet.save() fills them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for item_form in formset.deleted_forms:
+            if item_form.instance.pk is not None:
+                record_actor(item_form.instance, request.user)
+                item_form.instance.delete()
+                formset.deleted_objects.append(item_form.instance)
+        for item_form in formset.forms:
+            if item_form in formset.deleted_forms or not item_form.has_changed():
+                continue
+            data = {name: item_form.cleaned_data.get(name) for name in ACTION_ITEM_FIELDS}
+            if item_form.instance.pk is None:
+                item = action_item_create(postmortem=form.instance, actor=request.user, data=data)
+                formset.new_objects.append(item)
+            else:
+                changed = {name: data[name] for name in item_form.changed_data if name in data}
+                item = action_item_update(item=item_form.instance, actor=request.user, data=changed)
+                formset.changed_objects.append((item, list(changed)))
+        return None
 
     def revert_disabled(self, request, obj=None):
         # Restoring a past version would restore its status too (a published report back to
@@ -289,9 +344,40 @@ class PostMortemAdmin(AuditedAdmin):
         _run(self, request, queryset, "publish")
 
 
+class ActionItemForm(ServiceBackedForm):
+    """The action item page: saved by ``action_item_create`` / ``action_item_update``."""
+
+    class Meta:
+        model = ActionItem
+        fields = ("post_mortem", *ACTION_ITEM_FIELDS)
+
+    def commit(self) -> ActionItem:
+        data = {name: self.cleaned_data.get(name) for name in ACTION_ITEM_FIELDS}
+        if self.instance.pk is None:
+            postmortem = self.cleaned_data["post_mortem"]
+            return action_item_create(postmortem=postmortem, actor=self.actor, data=data)
+        changed = {name: data[name] for name in self.changed_data if name in data}
+        if not changed:
+            return self.instance
+        return action_item_update(item=self.instance, actor=self.actor, data=changed)
+
+
 @admin.register(ActionItem)
-class ActionItemAdmin(AuditedAdmin):
+class ActionItemAdmin(ServiceBackedAdmin, AuditedAdmin):
+    form = ActionItemForm
     list_display = ("title", "post_mortem", "type", "priority", "status", "owner", "due_date")
     list_filter = ("status", "type", "priority")
     search_fields = ("title", "post_mortem__incident__key")
     list_select_related = ("post_mortem__incident", "owner")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "post_mortem"] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = _staff_users()
+        elif db_field.name == "post_mortem":
+            queryset = PostMortem.objects.select_related("incident").order_by("-pk")
+            kwargs["queryset"] = queryset.exclude(status=Status.CANCELLED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

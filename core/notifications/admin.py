@@ -60,6 +60,11 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # "change" lets the list resend; a row's own page is view-only, since saving it would
+        # write back every column it read over what the sender did meanwhile.
+        return obj is None and super().has_change_permission(request)
+
     @admin.display(description=_("subject"))
     def subject_preview(self, delivery: Delivery) -> str:
         return truncatechars(delivery.subject, 60)

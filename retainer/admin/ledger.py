@@ -3,9 +3,12 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,7 @@ from retainer.models import LedgerEntry, UtilisationAlert, WorkLog
 from retainer.services import (
     ledger_post_adjustment,
     worklog_create,
+    worklog_delete,
     worklog_update,
 )
 from retainer.services.worklogs import FIELDS as WORK_LOG_FIELDS
@@ -178,6 +182,38 @@ class WorkLogAdmin(ServiceBackedAdmin, AuditedAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True  # a revert would bypass the ledger correction
+
+    # --- deleting goes through the service, which corrects the incident's deduction -----------
+    def has_delete_permission(self, request, obj=None):
+        # Work whose own ledger entries point at it (a deducted diagnostic or advisory log)
+        # stays: the service refuses, and the delete pages name it as not deletable.
+        if obj is not None and obj.ledger_entries.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        worklog_delete(work_log=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all or nothing, as the confirmation page promised
+            for work_log in queryset.order_by("pk"):
+                worklog_delete(work_log=work_log, actor=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:  # deducted meanwhile: nothing was deleted
+            for text in exc.messages:
+                self.message_user(request, text, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def response_action(self, request, queryset):
+        try:
+            return super().response_action(request, queryset)
+        except ValidationError as exc:
+            for text in exc.messages:
+                self.message_user(request, text, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def _engineers() -> QuerySet:

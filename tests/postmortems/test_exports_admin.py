@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from postmortems.action_items import action_item_create
 from postmortems.exports import postmortem_pdf
-from postmortems.models import PostMortem
-from tests.postmortems.factories import published_postmortem
+from postmortems.models import ActionItem, PostMortem
+from postmortems.services import postmortem_transition
+from tests.postmortems.factories import published_postmortem, resolved_postmortem
 from tests.retainer.factories import SupportUserFactory
 from tests.security.conftest import client_as
 
@@ -202,3 +204,140 @@ def test_an_export_of_a_bad_id_is_a_404_not_a_500(support_user, pk):
         _admin(support_user).get(f"/admin/postmortems/postmortem/{pk}/export/md/").status_code
         == 404
     )
+
+
+@pytest.fixture
+def cancelled(draft, support_user):
+    postmortem_transition(postmortem=draft, name="cancel", actor=support_user, reason="No impact")
+    draft.refresh_from_db()
+    return draft
+
+
+def _item_data(postmortem, **extra):
+    return {
+        "post_mortem": postmortem.pk,
+        "title": "Alert on pool exhaustion",
+        "type": "detect",
+        "priority": "2",
+        "status": "open",
+        "due_date": "2026-04-01",
+        **extra,
+    }
+
+
+def test_action_item_page_refuses_a_cancelled_report_and_a_customer_owner(
+    draft, cancelled, support_user, customer_user_a
+):
+    client = _admin(support_user)
+    url = reverse("admin:postmortems_actionitem_add")
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    refused = client.post(url, {**_item_data(cancelled), "csrfmiddlewaretoken": token})
+    assert refused.status_code == 200
+    assert not ActionItem.objects.exists()
+    data = _item_data(cancelled, owner=customer_user_a.pk, csrfmiddlewaretoken=token)
+    assert client.post(url, data).status_code == 200
+    assert not ActionItem.objects.exists()
+    assert str(customer_user_a.pk) not in [
+        str(value) for value, _ in client.get(url).context["adminform"].form.fields["owner"].choices
+    ]
+
+
+def test_action_item_page_saves_through_the_service(sev2_incident, support_user):
+    postmortem = resolved_postmortem(sev2_incident, support_user)
+    client = _admin(support_user)
+    url = reverse("admin:postmortems_actionitem_add")
+    client.get(url)
+    data = {**_item_data(postmortem, owner=support_user.pk)}
+    data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    assert client.post(url, data).status_code == 302
+    item = ActionItem.objects.get()
+    assert (item.post_mortem, item.owner) == (postmortem, support_user)
+    assert item.history.get().history_user == support_user
+    change = reverse("admin:postmortems_actionitem_change", args=[item.pk])
+    client.post(change, {**data, "status": "done"})
+    item.refresh_from_db()
+    assert item.status == "done"
+    assert item.history.first().history_user == support_user
+
+
+def test_post_mortem_page_takes_no_new_items_once_cancelled(cancelled, support_user):
+    client = _admin(support_user)
+    change = reverse("admin:postmortems_postmortem_change", args=[cancelled.pk])
+    page = client.get(change)
+    assert page.context["inline_admin_formsets"][0].formset.total_form_count() == 0
+    data = {
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        "action_items-TOTAL_FORMS": "1",
+        "action_items-INITIAL_FORMS": "0",
+        "action_items-0-title": "Sneaked in",
+        "action_items-0-type": "prevent",
+        "action_items-0-priority": "2",
+        "action_items-0-status": "open",
+        "reminders-TOTAL_FORMS": "0",
+        "reminders-INITIAL_FORMS": "0",
+    }
+    client.post(change, data)
+    assert not ActionItem.objects.filter(title="Sneaked in").exists()
+
+
+def test_post_mortem_page_inline_items_go_through_the_service(draft, support_user):
+    client = _admin(support_user)
+    change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
+    form = client.get(change).context["adminform"].form
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        "reviewers": [],
+        "products": [p.pk for p in draft.products.all()],
+        "action_items-TOTAL_FORMS": "1",
+        "action_items-INITIAL_FORMS": "0",
+        "action_items-0-title": "Raise the pool limit",
+        "action_items-0-type": "prevent",
+        "action_items-0-owner": support_user.pk,
+        "action_items-0-priority": "2",
+        "action_items-0-status": "open",
+        "reminders-TOTAL_FORMS": "0",
+        "reminders-INITIAL_FORMS": "0",
+    }
+    assert client.post(change, data).status_code == 302
+    item = ActionItem.objects.get(post_mortem=draft)
+    assert (item.title, item.owner) == ("Raise the pool limit", support_user)
+    assert item.history.get().history_user == support_user
+
+
+def test_post_mortem_page_changes_and_deletes_inline_items(draft, support_user):
+    keep, drop = (
+        action_item_create(
+            postmortem=draft, actor=support_user, data={"title": title, "type": "prevent"}
+        )
+        for title in ("Keep", "Drop")
+    )
+    client = _admin(support_user)
+    change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
+    form = client.get(change).context["adminform"].form
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        "reviewers": [],
+        "products": [p.pk for p in draft.products.all()],
+        "action_items-TOTAL_FORMS": "2",
+        "action_items-INITIAL_FORMS": "2",
+        "reminders-TOTAL_FORMS": "0",
+        "reminders-INITIAL_FORMS": "0",
+    }
+    for index, item in enumerate((keep, drop)):
+        data |= {
+            f"action_items-{index}-id": item.pk,
+            f"action_items-{index}-post_mortem": draft.pk,
+            f"action_items-{index}-title": item.title,
+            f"action_items-{index}-type": "prevent",
+            f"action_items-{index}-priority": str(item.priority),
+            f"action_items-{index}-status": "done" if item is keep else item.status,
+        }
+    data["action_items-1-DELETE"] = "on"
+    assert client.post(change, data).status_code == 302
+    keep.refresh_from_db()
+    assert keep.status == "done"
+    assert keep.history.first().history_user == support_user
+    assert not ActionItem.objects.filter(pk=drop.pk).exists()

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from incidents.models import Status
-from retainer.models import Contract, LedgerEntry, WorkLog
+from incidents.services import incident_resolve
+from retainer.models import Contract, DiagnosticEngagement, LedgerEntry, WorkLog
 from retainer.services import worklog_create
 from tests.incidents.factories import incident_in_status
 from tests.retainer.conftest import seoul
@@ -170,3 +171,62 @@ def test_overview_flags_incidents_without_an_active_contract(manager, engineer, 
     assert "Filed without an active contract" in content
     assert reverse("admin:incidents_incident_change", args=[incident.pk]) in content
     assert "Walk-in" in content
+
+
+def _resolved_with_two_logs(contract, engineer):
+    """An incident with 1 h and 100 h of work, resolved: the ledger deducts 1.0 M/M."""
+    incident = incident_in_status(
+        Status.ACKNOWLEDGED,
+        actor=engineer,
+        reported_at=seoul(2026, 3, 10, 9, 0),
+        customer=contract.customer,
+    )
+    worklog_create(actor=engineer, kind=WorkLog.Kind.INCIDENT, incident=incident, hours=D("1"))
+    big = worklog_create(
+        actor=engineer, kind=WorkLog.Kind.INCIDENT, incident=incident, hours=D("100")
+    )
+    incident_resolve(incident=incident, actor=engineer)
+    return incident, big
+
+
+def _incident_entries(contract, incident):
+    rows = LedgerEntry.objects.filter(contract=contract, incident=incident).order_by("pk")
+    return list(rows.values_list("kind", "amount"))
+
+
+@pytest.mark.parametrize("how", ["delete_view", "delete_selected"])
+def test_deleting_work_in_the_admin_corrects_the_deduction(contract, engineer, how):
+    incident, big = _resolved_with_two_logs(contract, engineer)
+    assert _incident_entries(contract, incident) == [("deduction", D("-1.0"))]
+    client = _login(engineer)
+    if how == "delete_view":
+        url = reverse("admin:retainer_worklog_delete", args=[big.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        data = {"action": "delete_selected", "_selected_action": [big.pk], "post": "yes"}
+        response = client.post(reverse("admin:retainer_worklog_changelist"), data)
+    assert response.status_code == 302
+    assert not WorkLog.objects.filter(pk=big.pk).exists()
+    # 101 h deducted 1.0 M/M (capped at the incident's actual effort, 0.5 M/M per 80 h);
+    # 1 h alone deducts 0.5 less: the correction is a new entry, the deduction stays.
+    entries = _incident_entries(contract, incident)
+    assert entries[0] == ("deduction", D("-1.0"))
+    assert sum(amount for _, amount in entries) == D("-0.5")
+    assert big.__class__.history.filter(id=big.pk, history_type="-").get().history_user == engineer
+
+
+def test_deducted_diagnostic_work_is_not_deletable_in_the_admin(contract, engineer):
+    engagement = DiagnosticEngagement.objects.create(
+        contract=contract,
+        title="Annual DB review",
+        onsite_starts_on=date(2026, 4, 6),
+        onsite_ends_on=date(2026, 4, 10),
+    )
+    work = worklog_create(actor=engineer, kind="diagnostic", engagement=engagement, hours=D("16"))
+    client = _login(engineer)
+    page = client.get(reverse("admin:retainer_worklog_delete", args=[work.pk]))
+    assert page.status_code == 403
+    data = {"action": "delete_selected", "_selected_action": [work.pk], "post": "yes"}
+    response = client.post(reverse("admin:retainer_worklog_changelist"), data)
+    assert response.status_code in (200, 302)
+    assert WorkLog.objects.filter(pk=work.pk).exists()

@@ -84,3 +84,17 @@ def test_deliveries_list_and_resend(admin_client_, incident, sweep):
 def test_support_engineers_see_deliveries(client, support_user):
     client.force_login(support_user)
     assert client.get(reverse("admin:core_delivery_changelist")).status_code == 200
+
+
+def test_a_delivery_page_is_view_only_and_a_post_changes_nothing(admin_client_, incident, sweep):
+    sweep(0)
+    delivery = Delivery.objects.get(object_id=incident.pk)
+    before = Delivery.objects.filter(pk=delivery.pk).values().get()
+    url = reverse("admin:core_delivery_change", args=[delivery.pk])
+    page = admin_client_.get(url)
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content  # no Save button: nothing to write back
+    assert admin_client_.post(url, {}).status_code == 403
+    assert Delivery.objects.filter(pk=delivery.pk).values().get() == before
+    changelist = admin_client_.get(reverse("admin:core_delivery_changelist")).content.decode()
+    assert "resend_selected" in changelist  # the list keeps its resend action
