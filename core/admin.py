@@ -4,9 +4,11 @@ and the read-only log of security events."""
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import SecurityEvent
+from core.timewindow import FormSplitDateTimeField
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -14,7 +16,11 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     django-simple-history checks only the view permission on its history form view and saves
     whatever is posted there, so a view-only user could overwrite a row through it.
+
+    Times typed into its forms must lie in 2000-2099 (``core.timewindow``).
     """
+
+    formfield_overrides = {models.DateTimeField: {"form_class": FormSplitDateTimeField}}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Show a past version; refuse to revert unless the user may change the object."""

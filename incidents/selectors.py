@@ -1,5 +1,6 @@
 """Reads on incidents. Tenant scoping for incidents happens here and nowhere else."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,10 +40,18 @@ def incident_list_with_relations(user: Any) -> QuerySet[Incident]:
 
 def incident_get_for(user: Any, *, key: str) -> Incident:
     """Return one visible incident by key, or raise Http404 (never 403: keys are not hints)."""
-    incident = incident_list_with_relations(user).filter(key=normalize_key(key)).first()
+    key = normalize_key(key)
+    if not KEY_SHAPE.fullmatch(key):  # a NUL: PostgreSQL refuses it in a query (a 500)
+        raise Http404
+    incident = incident_list_with_relations(user).filter(key=key).first()
     if incident is None:
         raise Http404
     return incident
+
+
+# A key (``HOT-12``; the prefix is a setting) has no control characters and is short: anything
+# else matches nothing, and is not sent to the database.
+KEY_SHAPE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 
 
 def normalize_key(key: str) -> str:

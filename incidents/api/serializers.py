@@ -17,8 +17,10 @@ from rest_framework import serializers
 from core import clock
 from core.access import STAFF_GROUPS, customer_id_for, is_staff_member, is_support
 from core.people import person_name
+from core.timewindow import DateTimeField
 from incidents.models import CancelReason, Channel, Incident, Severity, SloState, TimelineEntry
 from incidents.services import TRANSITIONS, allowed_transitions
+from incidents.services.timeline import NOTE_MAX_LENGTH
 from retainer.models import Customer, Product, Service
 from retainer.selectors import customer_list, product_list_for_customer, service_list_for_customer
 
@@ -291,8 +293,8 @@ class IncidentCreateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     reporter_email = serializers.EmailField(required=False, allow_blank=True)
-    impact_started_at = serializers.DateTimeField(required=False, allow_null=True)
-    detected_at = serializers.DateTimeField(required=False, allow_null=True)
+    impact_started_at = DateTimeField(required=False, allow_null=True)
+    detected_at = DateTimeField(required=False, allow_null=True)
 
 
 class IncidentUpdateSerializer(serializers.Serializer):
@@ -303,8 +305,8 @@ class IncidentUpdateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     service = _service_field()
     products = _products_field()
-    impact_started_at = serializers.DateTimeField(required=False, allow_null=True)
-    detected_at = serializers.DateTimeField(required=False, allow_null=True)
+    impact_started_at = DateTimeField(required=False, allow_null=True)
+    detected_at = DateTimeField(required=False, allow_null=True)
     reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     reporter_email = serializers.EmailField(required=False, allow_blank=True)
@@ -329,7 +331,7 @@ class CancelSerializer(serializers.Serializer):
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=NOTE_MAX_LENGTH)
     visibility = serializers.ChoiceField(
         choices=TimelineEntry.Visibility.choices,
         default=TimelineEntry.Visibility.INTERNAL,

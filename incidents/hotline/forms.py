@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from core.timewindow import FormDateTimeField
 from incidents.hotline.catalogue import catalogue_for
 from incidents.models import Severity
 from incidents.services import validate_upload
+from incidents.services.timeline import NOTE_MAX_LENGTH
 from retainer.models import Service
 
 # Plain-language explanation of each severity (DESIGN §2, seeds 001/004).
@@ -112,7 +114,7 @@ class IncidentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose only your own products.")},
     )
-    impact_started_at = forms.DateTimeField(
+    impact_started_at = FormDateTimeField(
         label=_("Impact started"),
         required=False,
         input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
@@ -178,7 +180,7 @@ class CommentForm(forms.Form):
 
     text = forms.CharField(
         label=_("Add a comment"),
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write something before sending.")},
     )

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import cache as read_cache
-from core import clock
+from core import clock, timewindow
 from core.access import customer_id_for, is_staff_member
 from core.inserts import InsertBatch
 from core.logging import bind_incident
@@ -81,6 +81,8 @@ def _validate_times(
     for field, value in (("impact_started_at", impact_started_at), ("detected_at", detected_at)):
         if value is not None and timezone.is_naive(value):
             errors.setdefault(field, []).append(_("Give the time with its time zone."))
+        elif value is not None and not timewindow.within(value):
+            errors.setdefault(field, []).append(str(timewindow.MESSAGE))
         elif value is not None and value > now + timedelta(minutes=5):
             errors.setdefault(field, []).append(_("This time is in the future."))
     if (

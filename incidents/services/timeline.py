@@ -15,6 +15,11 @@ Kind = TimelineEntry.Kind
 Visibility = TimelineEntry.Visibility
 
 
+# The longest note a person may add to a timeline (the hotline's comment form and the API);
+# logs and dumps go in attachments.
+NOTE_MAX_LENGTH = 4000
+
+
 def acting_user(actor: Any) -> Any:
     """Return the actor when it is a saved user, else None (anonymous intake, system jobs)."""
     return actor if getattr(actor, "pk", None) else None

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.timewindow import FormSplitDateTimeField
 from oncall.admin.fields import WEEKDAY_CHOICES, ParticipantsField, participants_text
 from oncall.models import Layer, Rotation, Schedule
 from oncall.services.schedules import RotationInput, current_version, validate_rotation
@@ -59,10 +60,10 @@ class LayerForm(forms.ModelForm):
     restriction_end = forms.TimeField(
         label=_("custom window until"), required=False, widget=widgets.AdminTimeWidget
     )
-    ends_at = forms.SplitDateTimeField(
+    ends_at = FormSplitDateTimeField(
         label=_("rotation ends at"), required=False, widget=widgets.AdminSplitDateTime
     )
-    effective_from = forms.SplitDateTimeField(
+    effective_from = FormSplitDateTimeField(
         label=_("changes take effect from"),
         required=False,
         widget=widgets.AdminSplitDateTime,
@@ -130,12 +131,12 @@ class RotaForm(forms.Form):
 
     layer = forms.ModelChoiceField(label=_("layer"), queryset=Layer.objects.none())
     participants = ParticipantsField(label=_("participants"))
-    start = forms.SplitDateTimeField(
+    start = FormSplitDateTimeField(
         label=_("from"),
         widget=widgets.AdminSplitDateTime,
         help_text=_("The first handoff; later handoffs fall at the same time of day."),
     )
-    end = forms.SplitDateTimeField(label=_("until"), widget=widgets.AdminSplitDateTime)
+    end = FormSplitDateTimeField(label=_("until"), widget=widgets.AdminSplitDateTime)
     shift_hours = forms.IntegerField(
         label=_("shift length (hours)"), min_value=1, max_value=24 * 14, initial=24
     )

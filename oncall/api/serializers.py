@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from core import clock
 from core.people import person_name
+from core.timewindow import DateTimeField
 from oncall.models import Layer, Override, Rotation, Schedule, SwapRequest
 from oncall.services.schedules import current_version
 
@@ -92,8 +93,8 @@ class LayerWriteSerializer(serializers.Serializer):
     )
     restriction_start = serializers.TimeField(required=False, allow_null=True, default=None)
     restriction_end = serializers.TimeField(required=False, allow_null=True, default=None)
-    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    effective_from = serializers.DateTimeField(
+    ends_at = DateTimeField(required=False, allow_null=True, default=None)
+    effective_from = DateTimeField(
         required=False,
         allow_null=True,
         default=None,
@@ -115,14 +116,14 @@ class ShiftSerializer(serializers.Serializer):
     layer_name = serializers.CharField(source="layer.name")
     position = serializers.IntegerField(source="layer.position")
     user = EngineerRefSerializer(allow_null=True)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = DateTimeField()
+    end = DateTimeField()
     override = serializers.IntegerField(source="override_id", allow_null=True)
 
 
 class PeriodSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = DateTimeField()
+    end = DateTimeField()
     include_gaps = serializers.BooleanField(default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +136,7 @@ class PeriodSerializer(serializers.Serializer):
 
 class NowQuerySerializer(serializers.Serializer):
     schedule = serializers.IntegerField()
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class LayerOnCallSerializer(serializers.Serializer):
@@ -145,8 +146,8 @@ class LayerOnCallSerializer(serializers.Serializer):
     user = EngineerRefSerializer(
         allow_null=True, help_text=_("Who is on call; null means nobody (fall through).")
     )
-    since = serializers.DateTimeField(allow_null=True)
-    until = serializers.DateTimeField(
+    since = DateTimeField(allow_null=True)
+    until = DateTimeField(
         allow_null=True, help_text=_("When this answer changes; null: not within a month.")
     )
     override = serializers.IntegerField(source="override_id", allow_null=True)
