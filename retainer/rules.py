@@ -117,14 +117,23 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+# A projection further away than this says nothing about a contract year, and a tiny burn
+# (0.0001 M/M a month against 12 M/M left is 120,000 months) would run past ``date``'s year
+# 9999: such a run-out is reported as "not at the current rate" (None).
+RUN_OUT_HORIZON_MONTHS = 1200  # a century
+
+
 def projected_run_out(*, month: date, remaining: Decimal, burn_per_month: Decimal) -> date | None:
     """Return the month the remaining M/M runs out at ``burn_per_month`` (None: never).
 
-    The month itself when nothing remains; 3 M/M left at 1 M/M a month after March → June.
+    The month itself when nothing remains; 3 M/M left at 1 M/M a month after March → June;
+    None as well when the run-out lies more than a century ahead.
     """
     if remaining <= 0:
         return month.replace(day=1)
     if burn_per_month <= 0:
         return None
     months = _CONTEXT.divide(remaining, burn_per_month).to_integral_value(ROUND_CEILING)
+    if months > RUN_OUT_HORIZON_MONTHS:
+        return None
     return add_months(month, int(months))

@@ -24,7 +24,9 @@ from retainer.services.contracts import EDITABLE
 from retainer.services.diagnostics import ENGAGEMENT_FIELDS
 
 User = get_user_model()
-MM = {"max_digits": 9, "decimal_places": 4}
+MM = {"max_digits": 9, "decimal_places": 4}  # one amount: what a ledger entry holds
+# A sum of entries (a balance, a utilisation) has no bound: read-only figures take any size.
+MM_SUM = {"max_digits": None, "decimal_places": 4, "read_only": True}
 
 
 def _staff_users() -> Any:
@@ -89,15 +91,17 @@ class ReversalSerializer(serializers.Serializer):
 
 class BalanceSerializer(serializers.Serializer):
     contract = serializers.IntegerField()
-    allotment = serializers.DecimalField(**MM)
-    carry_in = serializers.DecimalField(**MM)
-    granted = serializers.DecimalField(**MM)
-    used = serializers.DecimalField(**MM)
-    expired = serializers.DecimalField(**MM)
-    carried_out = serializers.DecimalField(**MM)
-    remaining = serializers.DecimalField(**MM)
-    overage = serializers.DecimalField(**MM)
-    utilisation = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    allotment = serializers.DecimalField(**MM_SUM)
+    carry_in = serializers.DecimalField(**MM_SUM)
+    granted = serializers.DecimalField(**MM_SUM)
+    used = serializers.DecimalField(**MM_SUM)
+    expired = serializers.DecimalField(**MM_SUM)
+    carried_out = serializers.DecimalField(**MM_SUM)
+    remaining = serializers.DecimalField(**MM_SUM)
+    overage = serializers.DecimalField(**MM_SUM)
+    utilisation = serializers.DecimalField(
+        max_digits=None, decimal_places=1, allow_null=True, read_only=True
+    )
 
 
 class WorkLogSerializer(serializers.ModelSerializer):
@@ -179,7 +183,7 @@ class EngagementSerializer(serializers.ModelSerializer):
     contract_code = serializers.CharField(source="contract.code", read_only=True)
     customer_name = serializers.CharField(source="contract.customer.name", read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
-    logged_hours = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    logged_hours = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
 
     class Meta:
         model = DiagnosticEngagement

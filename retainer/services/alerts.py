@@ -1,6 +1,7 @@
 """Utilisation alerts: tell the account manager once per contract year at 80 % and 100 %."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +16,18 @@ from retainer.selectors import contract_balance
 THRESHOLDS = (80, 100)
 
 
+def _utilisation_ceiling() -> Decimal:
+    """Return the largest utilisation the alert's column holds (999999.9 for (7, 1))."""
+    field = UtilisationAlert._meta.get_field("utilisation")
+    places = Decimal(1).scaleb(-field.decimal_places)
+    return Decimal(1).scaleb(field.max_digits - field.decimal_places) - places
+
+
+# Use on a tiny grant can pass any column (1 M/M used of 0.0001 granted is 1,000,000 %): the
+# alert is raised all the same and records the utilisation capped here.
+UTILISATION_CEILING = _utilisation_ceiling()
+
+
 def alerts_check(*, contract: Contract, now: datetime) -> list[UtilisationAlert]:
     """Raise each threshold the contract's utilisation has reached for the first time.
 
@@ -24,6 +37,7 @@ def alerts_check(*, contract: Contract, now: datetime) -> list[UtilisationAlert]
     utilisation = contract_balance(contract_id=contract.pk).utilisation
     if utilisation is None:
         return []
+    utilisation = min(utilisation, UTILISATION_CEILING)
     reached = [t for t in THRESHOLDS if utilisation >= t]
     known = set(
         UtilisationAlert.objects.filter(contract=contract, threshold__in=reached).values_list(

@@ -8,6 +8,7 @@ follow-up            report due + 4 weeks (advice while improvements are made)
 """
 
 import calendar
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from retainer.models import DiagnosticEngagement, Milestone
-from retainer.services.common import local_date, record_actor
+from retainer.services.common import local_date, period_errors, record_actor
 
 ENGAGEMENT_FIELDS = (
     "contract",
@@ -33,6 +34,7 @@ ENGAGEMENT_FIELDS = (
     "status",
     "report_delivered_on",
 )
+DATE_FIELDS = ("onsite_starts_on", "onsite_ends_on", "report_delivered_on")
 MAX_ONSITE_DAYS = 14
 REMIND_DAYS_AHEAD = 3  # a reminder three days before each milestone
 
@@ -55,8 +57,24 @@ def milestone_plan(onsite_starts_on: date, onsite_ends_on: date) -> dict[str, da
     }
 
 
-def _validate(engagement: DiagnosticEngagement) -> None:
-    engagement.full_clean()
+def _validate(
+    engagement: DiagnosticEngagement, *, changed: Collection[str] = ENGAGEMENT_FIELDS
+) -> None:
+    """Validate the engagement; the date window applies to the dates given or changed."""
+    errors: dict[str, list[Any]] = period_errors(
+        engagement,
+        start="onsite_starts_on",
+        end="onsite_ends_on",
+        checked=[name for name in DATE_FIELDS if name in changed],
+    )
+    # A field in error stays out of full_clean: its check constraint adds no second,
+    # untranslated message ('Constraint "engagement_onsite_period_valid" is violated.').
+    try:
+        engagement.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     days = (engagement.onsite_ends_on - engagement.onsite_starts_on).days + 1
     if not 1 <= days <= MAX_ONSITE_DAYS:
         raise ValidationError(
@@ -93,13 +111,16 @@ def engagement_update(
 ) -> DiagnosticEngagement:
     """Change an engagement; new on-site dates move the milestones."""
     locked = DiagnosticEngagement.objects.select_for_update().get(pk=engagement.pk)
+    changed = set()
     for name, value in data.items():
         if name not in ENGAGEMENT_FIELDS:
             raise TypeError(f"not an editable engagement field: {name}")
-        setattr(locked, name, value)
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.add(name)
     if locked.report_delivered_on and locked.status != DiagnosticEngagement.Status.CANCELLED:
         locked.status = DiagnosticEngagement.Status.REPORTED
-    _validate(locked)
+    _validate(locked, changed=changed)
     record_actor(locked, actor)
     locked.save()
     _replan(locked)

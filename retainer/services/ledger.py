@@ -20,7 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from core import clock
-from retainer.models import Contract, LedgerEntry
+from retainer.models import GRANT_KINDS, Contract, LedgerEntry
 from retainer.rules import MM_PLACES, ZERO
 from retainer.services.alerts import alerts_check
 from retainer.services.common import acting_user, local_date
@@ -141,6 +141,48 @@ def _require_memo(memo: str) -> str:
     return memo
 
 
+# An adjustment corrects a contract year, so it moves at most what the year holds: the M/M
+# granted so far (the contracted M/M before the grant) plus a margin of 1 M/M, enough to
+# correct an overage. More is a typo (-10000 for -1.0000) that would turn every figure of the
+# report absurd; a larger mistake is undone by reversing its entries or fixing the work logs.
+ADJUSTMENT_MARGIN = Decimal("1")
+
+
+def adjustment_limit(contract: Contract) -> Decimal:
+    """Return the largest absolute amount one adjustment of ``contract`` may have."""
+    granted = LedgerEntry.objects.filter(contract=contract, kind__in=GRANT_KINDS).aggregate(
+        total=Sum("amount", default=ZERO)
+    )["total"]
+    return max(granted, contract.contracted_mm) + ADJUSTMENT_MARGIN
+
+
+def _check_adjustment(contract: Contract, amount: Decimal) -> None:
+    limit = adjustment_limit(contract)
+    if abs(amount) > limit:
+        message = _(
+            "An adjustment can move at most %(limit)s M/M on this contract: what it was "
+            "granted plus %(margin)s M/M. Reverse entries to undo more."
+        ) % {"limit": f"{limit.normalize():f}", "margin": ADJUSTMENT_MARGIN}
+        raise ValidationError({"amount": ValidationError(message, code="too_large")})
+
+
+def _same_adjustment(
+    existing: LedgerEntry, *, contract: Contract, amount: Decimal, memo: str, day: date | None
+) -> LedgerEntry:
+    """Return the entry posted earlier under the same idempotency key if the request repeats
+    it; refuse a different adjustment under a key already used (a client bug, not a retry)."""
+    same = existing.amount == amount and existing.memo == memo
+    if day is not None:
+        same = same and existing.effective_on == contract.clamp(day)
+    if not same:
+        message = _(
+            "This key was already used for another adjustment (%(amount)s M/M: %(memo)s); "
+            "send a new key for a new adjustment."
+        ) % {"amount": f"{existing.amount.normalize():f}", "memo": existing.memo}
+        raise ValidationError({"idempotency_key": ValidationError(message, code="key_reused")})
+    return existing
+
+
 @transaction.atomic
 def ledger_post_adjustment(
     *,
@@ -160,7 +202,10 @@ def ledger_post_adjustment(
     locked = contract_lock(contract.pk)
     key = f"manual:{locked.pk}:{idempotency_key}" if idempotency_key else ""
     if key and (existing := LedgerEntry.objects.filter(source_key=key).first()):
-        return existing
+        return _same_adjustment(
+            existing, contract=locked, amount=amount, memo=memo, day=effective_on
+        )
+    _check_adjustment(locked, amount)
     entry = entry_post(
         contract=locked,
         kind=Kind.ADJUSTMENT,

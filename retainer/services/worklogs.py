@@ -13,7 +13,7 @@ from core import clock
 from core.access import is_staff_member
 from retainer import rules
 from retainer.models import WorkLog
-from retainer.services.common import local_date, record_actor
+from retainer.services.common import local_date, outside_window, record_actor, window_error
 from retainer.services.usage import ledger_sync_incident, ledger_sync_work_log
 
 MAX_HOURS = Decimal("744")  # a month of round-the-clock work: anything more is a typo
@@ -31,11 +31,14 @@ FIELDS = (
     "billable",
     "billable_note",
 )
+DATES = ("started_at", "ended_at", "performed_on")  # kept inside the window (common.py)
 
 
-def _hours(data: dict[str, Any], errors: dict[str, list[str]]) -> Decimal | None:
+def _hours(data: dict[str, Any], errors: dict[str, list[Any]]) -> Decimal | None:
     started, ended = data.get("started_at"), data.get("ended_at")
     if started and ended:
+        if {"started_at", "ended_at"} & set(errors):
+            return None
         if timezone.is_naive(started) or timezone.is_naive(ended):
             errors["started_at"] = [_("Give the time with its time zone.")]
             return None
@@ -53,7 +56,7 @@ def _hours(data: dict[str, Any], errors: dict[str, list[str]]) -> Decimal | None
     return hours
 
 
-def _check_hours(hours: Decimal | None, errors: dict[str, list[str]]) -> None:
+def _check_hours(hours: Decimal | None, errors: dict[str, list[Any]]) -> None:
     if hours is None:
         return
     if hours <= 0 or hours > MAX_HOURS or hours.quantize(rules.HOUR_PLACES) != hours:
@@ -63,7 +66,7 @@ def _check_hours(hours: Decimal | None, errors: dict[str, list[str]]) -> None:
         )
 
 
-def _target(data: dict[str, Any], errors: dict[str, list[str]]) -> Any:
+def _target(data: dict[str, Any], errors: dict[str, list[Any]]) -> Any:
     """Return the contract the work counts against, checking kind and target agree."""
     kind, incident, engagement = data.get("kind"), data.get("incident"), data.get("engagement")
     if kind not in WorkLog.Kind.values:
@@ -84,7 +87,9 @@ def _target(data: dict[str, Any], errors: dict[str, list[str]]) -> Any:
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     """Validate everything and return the fields to store; raise ValidationError."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {
+        name: [window_error()] for name in DATES if outside_window(data.get(name))
+    }
     hours = _hours(data, errors)
     _check_hours(hours, errors)
     contract = _target(data, errors)

@@ -230,3 +230,33 @@ def test_deducted_diagnostic_work_is_not_deletable_in_the_admin(contract, engine
     response = client.post(reverse("admin:retainer_worklog_changelist"), data)
     assert response.status_code in (200, 302)
     assert WorkLog.objects.filter(pk=work.pk).exists()
+
+
+def test_adding_a_second_renewal_is_a_form_error(manager, contract):
+    client = _login(manager)
+    form = {
+        "customer": contract.customer_id,
+        "status": "draft",
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+        "previous_contract": contract.pk,
+        "contracted_mm": "12",
+        "hours_per_mm": "160",
+        "carry_over_cap_percent": "20",
+        "postmortem_policy": "severe",
+        "response_minutes_sev1": "120",
+        "response_minutes_sev2": "120",
+        "response_minutes_sev3": "120",
+        "response_minutes_sev4": "120",
+    }
+    url = reverse("admin:retainer_contract_add")
+
+    first = client.post(url, {**form, "code": "HANBIT-2027"})
+    second = client.post(url, {**form, "code": "HANBIT-2027-B"})
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert second.context["adminform"].form.errors == {
+        "previous_contract": ["Contract HANBIT-2026 has already been renewed by HANBIT-2027."]
+    }
+    assert not Contract.objects.filter(code="HANBIT-2027-B").exists()

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from retainer.models import Milestone
+from retainer.models import DiagnosticEngagement, Milestone
 from retainer.services.diagnostics import (
     engagement_create,
     engagement_update,
@@ -64,6 +65,54 @@ def test_onsite_longer_than_two_weeks_is_refused(contract, engineer):
             onsite_starts_on=date(2026, 4, 1),
             onsite_ends_on=date(2026, 4, 30),
         )
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field"),
+    [
+        (date(1, 1, 3), date(1, 1, 5), "onsite_starts_on"),
+        (date(9999, 12, 25), date(9999, 12, 29), "onsite_starts_on"),
+        (date(2026, 4, 6), date(9999, 12, 31), "onsite_ends_on"),
+    ],
+)
+def test_onsite_dates_outside_the_window_are_refused(contract, engineer, starts, ends, field):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        engagement_create(
+            actor=engineer,
+            contract=contract,
+            title="Typo",
+            onsite_starts_on=starts,
+            onsite_ends_on=ends,
+        )
+
+    assert error.value.message_dict[field] == ["Give a date from Jan. 1, 2000 to Dec. 31, 2099."]
+    assert not DiagnosticEngagement.objects.exists()
+
+
+def test_an_onsite_end_before_the_start_is_a_field_error(contract, engineer):
+    with translation.override("ko"), pytest.raises(ValidationError) as error:
+        engagement_create(
+            actor=engineer,
+            contract=contract,
+            title="Backwards",
+            onsite_starts_on=date(2026, 4, 10),
+            onsite_ends_on=date(2026, 4, 6),
+        )
+
+    assert error.value.message_dict == {
+        "onsite_ends_on": ["종료일은 시작일과 같거나 그 이후여야 합니다."]
+    }
+
+
+def test_moving_the_dates_outside_the_window_is_refused(engagement, engineer):
+    with pytest.raises(ValidationError) as error:
+        engagement_update(
+            engagement=engagement, actor=engineer, data={"report_delivered_on": date(1, 1, 1)}
+        )
+
+    assert "report_delivered_on" in error.value.message_dict
+    engagement.refresh_from_db()
+    assert engagement.report_delivered_on is None
 
 
 def test_moving_the_dates_moves_the_milestones(engagement, engineer):

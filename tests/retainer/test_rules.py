@@ -115,6 +115,8 @@ def test_utilisation_without_grant_is_unknown():
         (D("-1"), D("1"), date(2026, 3, 1)),
         (D("5"), D("0"), None),  # nothing burned: no run-out
         (D("24"), D("2"), date(2027, 3, 1)),
+        (D("100"), D("0.0834"), date(2126, 3, 1)),  # 1,200 months: the horizon
+        (D("12"), D("0.0001"), None),  # 120,000 months: "not at the current rate"
     ],
 )
 def test_projected_run_out(remaining, burn, expected):
