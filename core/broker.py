@@ -14,27 +14,47 @@ holds the message, its unacked entry is restored after ``visibility_timeout`` an
 runs again, and every task here is idempotent; if the server lost it, our own sweeps (timers
 and the delivery outbox in PostgreSQL) enqueue the work again.
 
+The same goes for an acknowledgement that comes after Celery dropped the connection the
+message came on (``_check_open``).
+
 Selected with ``CELERY_BROKER_TRANSPORT`` for ``redis://`` URLs.
 """
 
 from kombu.transport import redis, virtual
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 class QoS(redis.QoS):
     def ack(self, delivery_tag):
         try:
+            self._check_open()
             self._remove_from_indices(delivery_tag).execute()
         finally:
             virtual.QoS.ack(self, delivery_tag)
 
     def reject(self, delivery_tag, requeue=False):
         try:
+            self._check_open()
             if requeue:
                 self.restore_by_tag(delivery_tag, leftmost=True)
             else:
                 self._remove_from_indices(delivery_tag).execute()
         finally:
             virtual.QoS.ack(self, delivery_tag)
+
+    def _check_open(self):
+        """Raise a connection error when the connection this message came on was closed.
+
+        After a lost connection Celery drops the old connection (its transport forgets the
+        connection's settings) while tasks it delivered still run. Their acknowledgement then
+        failed inside kombu with ``AttributeError: 'NoneType' object has no attribute
+        'hostname'``, which is not a connection error, so it stopped the whole worker. As a
+        connection error it is logged ("Couldn't ack") and the worker goes on; the message is
+        restored from the unacked index and runs again (tasks here are idempotent).
+        """
+        transport = self.channel.connection
+        if self.channel.closed or transport is None or transport.client is None:
+            raise RedisConnectionError("the broker connection this message came on is closed")
 
 
 class Channel(redis.Channel):

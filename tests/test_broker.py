@@ -94,3 +94,25 @@ def test_kombu_transport_alone_stops_consuming(redis_server):
             with pytest.raises(RedisConnectionError):
                 message.ack()
         assert not channel.qos.can_consume()
+
+
+@pytest.mark.parametrize("transport", [Transport, "redis"])
+def test_settling_after_the_connection_was_dropped(redis_server, transport):
+    """After a lost connection Celery drops it (the transport forgets its client) while tasks
+    still run; their acknowledgement must be a connection error (logged, the worker goes on),
+    not the AttributeError that stopped the worker."""
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+    conn = Connection(url, transport=transport)
+    received, channel = deliver_two(conn)
+    # What the lost connection left behind: the channel's pool is gone and the transport no
+    # longer knows the connection (``Connection._do_close_transport``).
+    channel._disconnect_pools()
+    channel.connection.client = None
+    if transport == "redis":  # kombu alone: when this fails, kombu has fixed it upstream
+        with pytest.raises(AttributeError):
+            received[0].ack()
+        return
+    for message in received:
+        with pytest.raises(RedisConnectionError):
+            message.ack()
+    assert channel.qos.can_consume_max_estimate() == 2
