@@ -54,6 +54,20 @@ def reminders_schedule(*, postmortem: PostMortem) -> None:
         )
 
 
+def reminders_reschedule(*, postmortem: PostMortem) -> None:
+    """Move the reminders to the post-mortem's new due time; those already sent go again."""
+    for kind, offset in OFFSETS.items():
+        Reminder.objects.update_or_create(
+            post_mortem=postmortem,
+            kind=kind,
+            defaults={
+                "due_at": postmortem.due_at - offset,
+                "state": State.PENDING,
+                "sent_at": None,
+            },
+        )
+
+
 def reminders_cancel(*, postmortem: PostMortem) -> None:
     """Cancel the pending reminders of a delivered or cancelled post-mortem."""
     for reminder in Reminder.objects.select_for_update().filter(
@@ -124,7 +138,11 @@ def _messages(reminder: Reminder, recipients: list[Any]) -> list[Message]:
     messages = (
         email_to(
             user,
-            key=f"postmortem:{reminder.post_mortem_id}:{reminder.kind}:{user.pk}",
+            # The due time is part of the key: a deadline moved by a new resolution reminds again.
+            key=(
+                f"postmortem:{reminder.post_mortem_id}:{reminder.kind}:{user.pk}"
+                f":{int(reminder.due_at.timestamp())}"
+            ),
             topic=REMINDER_TOPIC,
             compose=lambda user=user: _text(reminder, user),
             object_id=reminder.post_mortem_id,

@@ -27,6 +27,7 @@ from core.people import person_name
 from incidents.escalation.services import (
     POSTMORTEM_DUE,
     postmortem_timer_cancel,
+    postmortem_timer_restart,
     postmortem_timer_start,
     postmortem_timer_stop,
 )
@@ -34,12 +35,13 @@ from incidents.models import Incident, TimelineEntry
 from incidents.services import timeline_add
 from incidents.services.timeline import acting_user, record_actor
 from postmortems.models import PostMortem
-from postmortems.reminders import reminders_cancel, reminders_schedule
+from postmortems.reminders import reminders_cancel, reminders_reschedule, reminders_schedule
 
 Status = PostMortem.Status
 # The report is frozen once it reached the customer (or was cancelled).
 FROZEN_STATUSES = (Status.PUBLISHED, Status.ACKNOWLEDGED, Status.CANCELLED)
 CANCELLABLE_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
+UNDELIVERED_STATUSES = CANCELLABLE_STATUSES  # still owed to the customer
 # Template fields the API and admin may edit while the report is not frozen.
 EDITABLE_FIELDS = (*PostMortem.REPORT_FIELDS, "impact_duration", "users_affected", "owner")
 Visibility = TimelineEntry.Visibility
@@ -110,11 +112,19 @@ def _whole_seconds(value: timedelta | None) -> timedelta | None:
 def postmortem_create_for(
     *, incident: Incident, actor: Any = None, now: datetime | None = None
 ) -> PostMortem | None:
-    """Open the post-mortem of a resolved incident that needs one; keep an existing one."""
-    existing = PostMortem.objects.filter(incident=incident).first()
-    if existing is not None or not postmortem_required(incident):
-        return existing
+    """Open the post-mortem of a resolved incident that needs one; keep an existing one.
+
+    An existing one not yet delivered (the incident was reopened and is resolved again) is now
+    due three days after this, the final, recovery: its clock and reminders move with it.
+    """
     now = clock.resolve(now)
+    existing = PostMortem.objects.filter(incident=incident).first()
+    if existing is not None:
+        if existing.status in UNDELIVERED_STATUSES and incident.resolved_at is not None:
+            _postmortem_due_again(existing, incident=incident, now=now)
+        return existing
+    if not postmortem_required(incident):
+        return None
     resolved = incident.resolved_at or now
     postmortem = PostMortem(
         incident=incident,
@@ -130,6 +140,31 @@ def postmortem_create_for(
     postmortem_timer_start(incident=incident, now=now)
     reminders_schedule(postmortem=postmortem)
     return postmortem
+
+
+def _postmortem_due_again(postmortem: PostMortem, *, incident: Incident, now: datetime) -> None:
+    locked = _lock(postmortem)
+    due = incident.resolved_at + POSTMORTEM_DUE
+    if locked.due_at == due:
+        return
+    locked.due_at = due
+    locked.save(update_fields=["due_at", "updated_at"])
+    postmortem_timer_restart(incident=incident, now=now)
+    reminders_reschedule(postmortem=locked)
+
+
+def postmortem_close_guard(*, incident: Incident) -> None:
+    """Refuse to close an incident whose post-mortem is still owed to the customer."""
+    postmortem = PostMortem.objects.filter(incident=incident).first()
+    if postmortem is not None and postmortem.status in UNDELIVERED_STATUSES:
+        raise ValidationError(
+            _(
+                "Publish the post-mortem of %(key)s (or cancel it as not needed) before closing "
+                "the incident: it is %(status)s."
+            )
+            % {"key": incident.key, "status": postmortem.get_status_display().lower()},
+            code="postmortem_owed",
+        )
 
 
 def postmortem_on_resolve(*, incident: Incident, actor: Any, now: datetime) -> None:

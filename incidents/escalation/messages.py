@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.access import is_support
 from core.notifications.models import NotificationChannel
 from core.notifications.services import Message, new_link_nonce
 from incidents.escalation.acklinks import PAGE_TOPIC, ack_url
@@ -90,7 +91,9 @@ def page_message(
 ) -> Message:
     """Return the outbox message paging ``recipient`` on ``route`` for a plan step."""
     language, zone = _language_and_zone(recipient)
-    nonce = new_link_nonce() if recipient.user is not None else ""
+    # Only a support engineer may acknowledge (start the analysis): nobody else gets the link.
+    may_acknowledge = recipient.user is not None and is_support(recipient.user)
+    nonce = new_link_nonce() if may_acknowledge else ""
     with translation.override(language):
         context = _context(incident, step, zone, nonce)
         subject, body = _texts(route.channel, context)

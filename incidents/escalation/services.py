@@ -108,10 +108,12 @@ def incident_timers_start(
 
 
 def _stop_slo(slo: SloTimer, *, now: datetime, met: bool) -> None:
+    """Stop a clock: met or breached by the time; a cancellation before the due time is not
+    counted, but one after it stays a breach (the promise was broken before anyone cancelled)."""
     slo.stopped_at = now
-    if not met:
+    if not met and now <= slo.due_at and slo.breached_at is None:
         slo.state = SloState.CANCELLED
-    elif now <= slo.due_at:
+    elif met and now <= slo.due_at:
         slo.state = SloState.MET
     else:
         slo.state = SloState.BREACHED
@@ -153,7 +155,8 @@ def response_timer_reschedule(*, incident: Incident, now: datetime | None = None
     """Move the response clock to the incident's new deadline (a severity change)."""
     now = clock.resolve(now)
     slo = SloTimer.objects.filter(incident=incident, kind=SloKind.RESPONSE).first()
-    if slo is None or slo.stopped_at is not None:
+    if slo is None or slo.stopped_at is not None or slo.breached_at or slo.due_at <= now:
+        # A breach is a fact of the past: lowering the severity afterwards does not undo it.
         return
     slo.due_at = incident.response_due_at
     if slo.due_at > now:
@@ -184,6 +187,37 @@ def postmortem_timer_start(*, incident: Incident, now: datetime | None = None) -
     )
 
 
+@transaction.atomic
+def postmortem_timer_restart(*, incident: Incident, now: datetime | None = None) -> SloTimer:
+    """Count the post-mortem clock again from the incident's latest resolution.
+
+    The report is due three days after recovery; an incident reopened and resolved again
+    recovered at its last resolution. Called only while no post-mortem was delivered, so a
+    breach counted from a recovery that did not hold is withdrawn with it.
+    """
+    now = clock.resolve(now)
+    started = incident.resolved_at or now
+    slo = (
+        SloTimer.objects.select_for_update()
+        .filter(incident=incident, kind=SloKind.POSTMORTEM)
+        .first()
+    )
+    if slo is None:
+        return postmortem_timer_start(incident=incident, now=now)
+    slo.started_at, slo.due_at = started, started + POSTMORTEM_DUE
+    slo.state, slo.breached_at, slo.stopped_at = SloState.RUNNING, None, None
+    slo.save(update_fields=["started_at", "due_at", "state", "breached_at", "stopped_at"])
+    for timer in _slo_timers(slo):
+        Timer.objects.update_or_create(
+            incident=incident,
+            kind=timer.kind,
+            slo_kind=timer.slo_kind,
+            step=timer.step,
+            defaults={"due_at": timer.due_at, "state": TimerState.PENDING, "fired_at": None},
+        )
+    return slo
+
+
 def _postmortem_clock_end(incident: Incident, *, now: datetime, delivered: bool) -> SloTimer | None:
     Incident.objects.select_for_update().filter(pk=incident.pk).first()
     slo = SloTimer.objects.filter(incident=incident, kind=SloKind.POSTMORTEM).first()
@@ -204,5 +238,6 @@ def postmortem_timer_stop(*, incident: Incident, now: datetime | None = None) ->
 
 @transaction.atomic
 def postmortem_timer_cancel(*, incident: Incident, now: datetime | None = None) -> SloTimer | None:
-    """Cancel the post-mortem clock when no post-mortem is needed: neither met nor breached."""
+    """Cancel the post-mortem clock when no post-mortem is needed: neither met nor breached,
+    unless it was already due (then it stays breached: ``_stop_slo``)."""
     return _postmortem_clock_end(incident, now=clock.resolve(now), delivered=False)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import clock
-from core.access import is_staff_member
+from core.access import is_support
 from core.logging import bind_incident
 from incidents.escalation import services as timers
 from incidents.models import CancelReason, Incident, Status, TimelineEntry
@@ -74,6 +74,17 @@ def register_resolve_hook(hook: Callable[..., Any]) -> None:
         RESOLVE_HOOKS.append(hook)
 
 
+# Called as guard(incident=) before a close, the incident row locked; a guard raises
+# ValidationError to refuse (post-mortems: a required one must be delivered or cancelled).
+CLOSE_GUARDS: list[Callable[..., None]] = []
+
+
+def register_close_guard(guard: Callable[..., None]) -> None:
+    """Ask ``guard`` before every close (registered once, at app ready)."""
+    if guard not in CLOSE_GUARDS:
+        CLOSE_GUARDS.append(guard)
+
+
 # Texts the customer sees on its timeline for each transition.
 CUSTOMER_TEXT = {
     "acknowledge": gettext_lazy("An expert engineer has started the analysis."),
@@ -122,6 +133,9 @@ def _apply(
     locked = _lock(incident)
     bind_incident(locked.key)  # the request's or task's log lines carry the key
     _check(locked, transition)
+    if name == "close":
+        for guard in CLOSE_GUARDS:
+            guard(incident=locked)
     previous = locked.status
     locked.status = transition.target
     fields = ["status", "updated_at", *(changes(locked, now) if changes else [])]
@@ -161,12 +175,23 @@ def incident_acknowledge(
     note: str = "",
     now: datetime | None = None,
 ) -> Incident:
-    """Record that an expert started the analysis: stops the response SLO clock."""
-    if incident_manager is not None and not is_staff_member(incident_manager):
+    """Record that an expert started the analysis: stops the response SLO clock.
+
+    Only a support engineer (or a superuser) starts the analysis and is the incident manager:
+    an account manager or a manager paged by a late escalation step is informed, and their
+    acknowledgement would stop the paging and tell the customer an expert is on it.
+    """
+    user = acting_user(actor)
+    if user is not None and not is_support(user):
+        raise ValidationError(
+            _("Only a support engineer can start the analysis of %(key)s.") % {"key": incident.key},
+            code="not_an_engineer",
+        )
+    if incident_manager is not None and not is_support(incident_manager):
         raise ValidationError(
             {"incident_manager": _("Only the firm's engineers can hold this role.")}
         )
-    manager = incident_manager or acting_user(actor)
+    manager = incident_manager or user
 
     def changes(locked: Incident, at: datetime) -> list[str]:
         locked.acknowledged_at = at

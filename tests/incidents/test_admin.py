@@ -20,7 +20,7 @@ from incidents.services import (
     incident_cancel,
     incident_transition,
 )
-from tests.incidents.factories import IncidentFactory
+from tests.incidents.factories import IncidentFactory, settle_postmortem
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SEOUL)
@@ -268,6 +268,8 @@ TRANSITIONS = [
 def test_transition_button(support_client, support_user, incident, name, before, data, status):
     for step in before:
         incident_transition(incident=incident, name=step, actor=support_user)
+    if name == "close":
+        settle_postmortem(incident, actor=support_user)
     assert support_client.get(transition_url(incident, name)).status_code == 200
 
     response = support_client.post(transition_url(incident, name), {"note": "", **data})
@@ -539,6 +541,8 @@ def test_assigning_a_customer_user_as_role_is_refused(support_client, customer_u
 
 def test_closed_incident_is_read_only(support_client, support_user, incident):
     for step in ("acknowledge", "resolve", "close"):
+        if step == "close":
+            settle_postmortem(incident, actor=support_user)
         incident_transition(incident=incident, name=step, actor=support_user)
 
     response = support_client.get(change_url(incident))

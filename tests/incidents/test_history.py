@@ -16,7 +16,7 @@ from incidents.services import (
     incident_transition,
     incident_update,
 )
-from tests.incidents.factories import IncidentFactory, incident_in_status
+from tests.incidents.factories import IncidentFactory, incident_in_status, settle_postmortem
 
 SEOUL = ZoneInfo("Asia/Seoul")
 REPORTED = datetime(2026, 3, 2, 9, 0, tzinfo=SEOUL)
@@ -105,6 +105,8 @@ def test_update_is_recorded_as_the_actor(customer_a, support_user):
 )
 def test_transition_is_recorded_as_the_actor(source, name, arguments, customer_a, support_user):
     incident = incident_in_status(source, actor=None, reported_at=REPORTED, customer=customer_a)
+    if name == "close":
+        settle_postmortem(incident, actor=None)
 
     rows, users = _recorded_by(
         lambda: incident_transition(incident=incident, name=name, actor=support_user, **arguments)

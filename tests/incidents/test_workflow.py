@@ -17,7 +17,7 @@ from incidents.services import (
     incident_transition,
     incident_update,
 )
-from tests.incidents.factories import IncidentFactory, incident_in_status
+from tests.incidents.factories import IncidentFactory, incident_in_status, settle_postmortem
 from tests.retainer.factories import ContractFactory, CustomerFactory, SupportUserFactory
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -67,9 +67,12 @@ def _pair_id(pair: tuple[str, str]) -> str:
 
 
 def _in_status(status: str, actor, customer, **kwargs) -> Incident:
-    return incident_in_status(
+    incident = incident_in_status(
         status, actor=actor, reported_at=REPORTED, customer=customer, **kwargs
     )
+    if status == Status.RESOLVED:  # may be closed: its post-mortem is not owed
+        settle_postmortem(incident, actor=actor, now=REPORTED + timedelta(minutes=30))
+    return incident
 
 
 def _snapshot(incident: Incident) -> tuple[dict, int, int]:

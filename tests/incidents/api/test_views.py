@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from incidents.models import CancelReason, Channel, Incident, Status, TimelineEntry
 from incidents.services import incident_acknowledge, incident_add_note, incident_cancel
 from tests.incidents.api.conftest import NOW
-from tests.incidents.factories import IncidentFactory
+from tests.incidents.factories import IncidentFactory, settle_postmortem
 from tests.retainer.factories import PASSWORD, SupportUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -411,6 +411,8 @@ def test_allowed_transition_changes_status_and_records_it(
     support_client, incident_a_in, start, name, body, target
 ):
     incident = incident_a_in(start)
+    if name == "close":
+        settle_postmortem(incident, actor=None)
     entries = incident.timeline.count()
 
     response = support_client.post(action_url(incident.key, name), body, format="json")
