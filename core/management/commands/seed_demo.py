@@ -216,6 +216,7 @@ class Command(BaseCommand):
             now=now - timedelta(days=9) + timedelta(hours=3),
         )
         incident_resolve(incident=closed, actor=staff["engineer3"], now=now - timedelta(days=8))
+        _deliver_postmortem(closed, writer=staff["engineer3"], reviewer=staff["engineer1"], now=now)
         incident_close(incident=closed, actor=staff["engineer3"], now=now - timedelta(days=6))
         duplicate = create(
             hanbit, timedelta(days=1), "쇼핑몰 접속 불가 (중복 접수)", Severity.LOW, "order-api"
@@ -227,3 +228,29 @@ class Command(BaseCommand):
             note="",
             now=now - timedelta(hours=23),
         )
+
+
+def _deliver_postmortem(incident: Incident, *, writer: Any, reviewer: Any, now: Any) -> None:
+    """Write, review and publish the incident's post-mortem (it must be delivered to close)."""
+    from postmortems.models import PostMortem
+    from postmortems.services import (
+        postmortem_approve,
+        postmortem_publish,
+        postmortem_submit,
+        postmortem_update,
+    )
+
+    postmortem = PostMortem.objects.get(incident=incident)
+    postmortem_update(
+        postmortem=postmortem,
+        actor=writer,
+        data={
+            "customer_impact": "인터넷 뱅킹 로그인이 약 1일 동안 간헐적으로 실패했습니다.",
+            "five_whys": "1. 왜 로그인이 실패했나? 세션 저장소의 연결이 고갈되었다.\n"
+            "2. 왜? 연결 풀 한도가 트래픽 증가에 맞춰 조정되지 않았다.",
+        },
+    )
+    written = now - timedelta(days=7, hours=4)
+    postmortem_submit(postmortem=postmortem, actor=writer, reviewers=[reviewer], now=written)
+    postmortem_approve(postmortem=postmortem, actor=reviewer, now=written + timedelta(hours=2))
+    postmortem_publish(postmortem=postmortem, actor=writer, now=written + timedelta(hours=3))
