@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 760, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 34, 36
+LEFT, RIGHT, TOP, BOTTOM = 92, 16, 34, 36  # room for a y label such as "16시간 40분"
 COLOURS = ("#1f4e79", "#c0504d", "#70ad47", "#ed7d31")
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 18, 8, 220
 

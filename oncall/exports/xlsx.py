@@ -3,6 +3,7 @@ holiday sheet (date, start, end, layer, engineer), so an exported sheet imports 
 """
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -46,7 +47,8 @@ def export_xlsx(schedule: Schedule, start: datetime, end: datetime) -> bytes:
     zone = ZoneInfo(schedule.time_zone)
     book = Workbook()
     sheet = book.active
-    sheet.title = schedule.name[:31]
+    # Excel refuses \ / ? * [ ] : in a sheet title ("24/7 hotline" raised a ValueError).
+    sheet.title = re.sub(r"[\\/?*\[\]:]", "-", schedule.name)[:31] or "shifts"
     headers = [str(label) for label, _aliases in COLUMNS.values()]
     sheet.append([*headers, _("override"), _("hours")])
     for cell in sheet[1]:

@@ -51,6 +51,13 @@ def test_export_has_one_row_per_shift_per_day(schedule, engineers, primary):
     assert rows[2][5] == "yes"
 
 
+def test_a_schedule_named_with_a_slash_exports(schedule, primary):
+    schedule.name = "24/7 전문가 핫라인: [본부]"
+    schedule.save()
+    content = export_xlsx(schedule, seoul(2025, 1, 6), seoul(2025, 1, 7))
+    assert load_workbook(io.BytesIO(content)).active.title == "24-7 전문가 핫라인- -본부-"
+
+
 def test_holiday_sheet_dry_run_then_import(schedule, engineers, primary):
     content = sheet(
         (date(2024, 12, 26), time(9), time(9), "Primary", "engineer1"),

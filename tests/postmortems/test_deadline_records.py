@@ -104,3 +104,8 @@ def test_closing_once_the_report_is_delivered_or_not_needed(
     incident_close(incident=sev2_incident, actor=support_user)
     assert sev2_incident.status == Status.CLOSED
     assert PostMortem.objects.get(incident=sev2_incident).status != "draft"
+
+
+def test_a_reminder_reads_in_seoul_time(draft):
+    reminder = draft.reminders.get(kind=Reminder.Kind.DUE_24H)
+    assert str(reminder).endswith("@ 2026-03-04 11:00")  # due 2026-03-05 11:00 KST minus 24 h
