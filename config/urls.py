@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from incidents.hotline.forms import StaffLoginForm
+
 admin.site.site_header = _("24/7 Expert Hotline")
 admin.site.site_title = _("Expert Hotline")
+admin.site.login_form = StaffLoginForm  # Django's wrong-password message reads badly in Korean
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="hotline:home", permanent=False)),

@@ -7,6 +7,8 @@ attachment rules live in ``incidents.services.attachments`` and are only called 
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -184,3 +186,20 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write something before sending.")},
     )
+
+
+# Django's own message reads "%(username)s와/과" in Korean (a particle it cannot choose); the
+# portal says it plainly, in both languages, on the hotline's and the admin's login pages.
+INVALID_LOGIN = _("Enter a correct user name and password. Both are case-sensitive.")
+
+
+class LoginForm(AuthenticationForm):
+    """The hotline's login form: Django's, with a message that reads well in Korean."""
+
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": INVALID_LOGIN}
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin's login form, with the same message."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "invalid_login": INVALID_LOGIN}

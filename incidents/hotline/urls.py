@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from incidents.hotline import views
+from incidents.hotline.forms import LoginForm
 
 app_name = "hotline"
 urlpatterns = [
@@ -12,7 +13,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="hotline/login.html", redirect_authenticated_user=True
+            template_name="hotline/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=LoginForm,
         ),
         name="login",
     ),

@@ -276,3 +276,14 @@ def test_no_admin_can_read_another_persons_totp_secret(users, support_device):
 
     assert config.status_code == 403
     assert qrcode.status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/hotline/login/", "/admin/login/"])
+def test_a_wrong_password_is_said_plainly_in_korean(users, url):
+    """Django's own message reads "사용자 이름와/과" in Korean; ours is plain."""
+    user = users["support"] if url.startswith("/admin") else users["customer_a"]
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    response = client.post(url, {"username": user.username, "password": "wrong"})
+    page = response.content.decode()
+    assert "사용자 이름과 비밀번호를 정확히 입력하세요." in page
+    assert "와/과" not in page
