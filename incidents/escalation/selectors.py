@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.notifications.models import Delivery
 from incidents.escalation.acklinks import PAGE_TOPIC
@@ -15,7 +15,7 @@ from incidents.escalation.plans import step_label, target_label
 from incidents.models import Incident
 
 STATE_LABELS = {
-    "done": gettext_lazy("done"),
+    "done": pgettext_lazy("escalation step state", "done"),
     "pending": gettext_lazy("next"),
     "cancelled": gettext_lazy("cancelled"),
     "skipped": gettext_lazy("skipped"),

@@ -90,8 +90,11 @@ def _page_step(timer: Timer, escalation: IncidentEscalation | None, now: datetim
         outbox.extend(messages.page_message(incident, step, recipient, r) for r in routes)
     deliveries = deliveries_create(outbox, now=now)
     paged = sorted({d.recipient_label for d in deliveries})
-    values = {"step": step_label(step), "names": ", ".join(paged) or _("nobody")}
-    text = _("Escalation %(step)s: paging %(names)s.") % values
+    if paged:
+        values = {"step": step_label(step), "names": ", ".join(paged)}
+        text = _("Escalation %(step)s: paging %(names)s.") % values
+    else:
+        text = _("Escalation %(step)s: nobody could be paged.") % {"step": step_label(step)}
     if found.notes:
         text = f"{text}\n" + "\n".join(found.notes)
     timeline_add(
