@@ -668,3 +668,15 @@ def test_customer_user_cannot_reach_the_admin(customer_user_a, incident, attachm
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_history_page_reads_in_korean(support_user, incident):
+    incident_acknowledge(incident=incident, actor=support_user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.force_login(support_user)
+    page = client.get(reverse("admin:incidents_incident_history", args=[incident.pk]))
+    text = page.content.decode()
+    assert f"이력 보기: {incident}" in text or f"변경 이력: {incident}" in text
+    assert "View history" not in text
+    assert "생성일시" not in text  # DRF's "creation time", not "created"
+    assert ">변경<" in text or "변경\n" in text
