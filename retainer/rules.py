@@ -2,7 +2,9 @@
 
 - incident response: total billable effort ÷ hours per M/M, rounded UP to a multiple of
   0.5 M/M, at least 0.5 M/M; nothing when every hour logged on it is non-billable;
-- diagnostic (and advisory) work: actual effort ÷ hours per M/M, rounded half-up to 0.01 M/M;
+- diagnostic (and advisory) work: actual effort ÷ hours per M/M, rounded half-up to 0.01 M/M,
+  once for a whole engagement or a contract's advisory month, never per work log
+  (``services/usage.py``);
 - close-out: use consumes carried-in M/M first; unused contracted M/M carries over up to the
   cap (20 % of the year's contracted M/M by default); everything else unused expires.
 """
@@ -54,6 +56,8 @@ def effort_mm(hours: Decimal, hours_per_mm: Decimal) -> Decimal:
     """Return the deduction for diagnostic or advisory work: actual effort, half-up to 0.01.
 
     100 h at 160 h/M/M → 0.625 → 0.63; 1 h → 0.00625 → 0.01; 0.5 h → 0.003125 → 0.00.
+    ``hours`` is a whole unit's effort (an engagement, an advisory month): rounding each log
+    on its own would deduct eight 1 h logs as 0.08 instead of 0.05.
     """
     mm = hours_to_mm(hours, hours_per_mm).quantize(CENT, rounding=ROUND_HALF_UP)
     return mm.quantize(MM_PLACES)

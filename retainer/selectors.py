@@ -87,7 +87,8 @@ def ledger_for(contract: Contract) -> QuerySet[LedgerEntry]:
     """Return the contract's entries in posting order with what explains each."""
     return (
         LedgerEntry.objects.filter(contract=contract)
-        .select_related("incident", "work_log__engineer", "work_log__engagement", "author")
+        .select_related("incident", "engagement", "work_log__engineer", "work_log__engagement")
+        .select_related("author")
         .order_by("effective_on", "id")
     )
 

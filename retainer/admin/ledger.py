@@ -80,6 +80,7 @@ class LedgerEntryAdmin(LedgerCorrectionsMixin, ServiceBackedAdmin, admin.ModelAd
             "source_key",
             "incident",
             "work_log",
+            "engagement",
             "related_contract",
             "reverses",
             "reversed_by_entry",

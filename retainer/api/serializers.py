@@ -68,6 +68,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "source_key",
             "incident_key",
             "work_log",
+            "engagement",
             "related_contract",
             "reverses",
             "memo",

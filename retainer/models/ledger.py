@@ -54,6 +54,15 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="ledger_entries",
     )
+    engagement = models.ForeignKey(
+        "retainer.DiagnosticEngagement",
+        verbose_name=_("diagnostic engagement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        help_text=_("The diagnostic engagement whose effort the entry deducts."),
+    )
     related_contract = models.ForeignKey(
         Contract,
         verbose_name=_("related contract"),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from retainer.reports.monthly import (
     percent,
 )
 from retainer.rules import ZERO, add_months
+from retainer.services.usage import EffortStream, effort_stream_from_key, effort_stream_of
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,20 @@ def _engineers_by_incident(incident_ids: list[int]) -> dict[int, str]:
     return {pk: ", ".join(sorted(found)) for pk, found in names.items()}
 
 
+def _engineers_by_stream(streams: set[EffortStream]) -> dict[str, str]:
+    """Return the engineers of each diagnostic or advisory stream's billable work by key."""
+    if not streams:
+        return {}
+    selected = Q()
+    for stream in streams:
+        selected |= stream.work_logs()
+    names: dict[str, set[str]] = defaultdict(set)
+    for log in WorkLog.objects.filter(selected, billable=True).select_related("engineer"):
+        if (stream := effort_stream_of(log)) is not None:
+            names[stream.key].add(person_name(log.engineer))
+    return {key: ", ".join(sorted(found)) for key, found in names.items()}
+
+
 def _reference(entry: LedgerEntry) -> str:
     if entry.reverses_id and (original := entry.reverses) is not None:
         return _("Reverses %(date)s %(reference)s") % {
@@ -92,6 +107,10 @@ def _reference(entry: LedgerEntry) -> str:
     if entry.work_log_id:
         work = entry.work_log
         return str(work.engagement.title if work.engagement_id else work.get_kind_display())
+    if entry.engagement_id:
+        return entry.engagement.title
+    if (stream := effort_stream_from_key(entry.source_key)) and stream.month is not None:
+        return str(WorkLog.Kind.ADVISORY.label)
     if entry.related_contract_id:
         return entry.related_contract.code
     return ""
@@ -100,16 +119,21 @@ def _reference(entry: LedgerEntry) -> str:
 def _entry_lines(contract: Contract, first: date, last: date) -> list[ReportLine]:
     entries = list(
         LedgerEntry.objects.filter(contract=contract, effective_on__range=(first, last))
-        .select_related("incident", "work_log__engineer", "work_log__engagement")
+        .select_related("incident", "engagement", "work_log__engineer", "work_log__engagement")
         .select_related("related_contract", "reverses__incident", "reverses__work_log__engagement")
+        .select_related("reverses__engagement")
         .order_by("effective_on", "id")
     )
     engineers = _engineers_by_incident([e.incident_id for e in entries if e.incident_id])
+    streams = {effort_stream_from_key(e.source_key) for e in entries}
+    stream_engineers = _engineers_by_stream({s for s in streams if s is not None})
     lines = []
     for entry in entries:
         who = engineers.get(entry.incident_id, "") if entry.incident_id else ""
         if entry.work_log_id:
             who = person_name(entry.work_log.engineer)
+        elif stream := effort_stream_from_key(entry.source_key):
+            who = stream_engineers.get(stream.key, "")
         note = entry.memo or (entry.work_log.billable_note if entry.work_log_id else "")
         lines.append(
             ReportLine(

@@ -13,7 +13,11 @@ from retainer.services.ledger import (
     ledger_reverse_entry,
     ledger_sync_allotment,
 )
-from retainer.services.usage import ledger_sync_incident, ledger_sync_work_log
+from retainer.services.usage import (
+    ledger_sync_effort,
+    ledger_sync_incident,
+    ledger_sync_work_log,
+)
 from retainer.services.worklogs import worklog_create, worklog_delete, worklog_update
 
 __all__ = [
@@ -27,6 +31,7 @@ __all__ = [
     "ledger_post_adjustment",
     "ledger_reverse_entry",
     "ledger_sync_allotment",
+    "ledger_sync_effort",
     "ledger_sync_incident",
     "ledger_sync_work_log",
     "utilisation_alert_send",

@@ -70,7 +70,11 @@ def entry_post(
 
 @dataclass(frozen=True)
 class Stream:
-    """A run of entries from one source, brought to a target total by delta postings."""
+    """A run of entries from one source, brought to a target total by delta postings.
+
+    ``existing`` selects every entry the stream holds: at least those posted under ``key``
+    and perhaps older ones posted under other keys that it took over (see ``usage.py``).
+    """
 
     key: str  # the source-key prefix: "incident:12"
     existing: Q  # selects the stream's entries
@@ -93,18 +97,23 @@ def stream_sync(
 
     ``hours`` is the stream's target effort; the entry records the hours it adds or removes.
     """
+    prefix = f"{stream.key}#"
     totals = LedgerEntry.objects.filter(stream.existing).aggregate(
-        amount=Sum("amount"), hours=Sum("hours"), count=Count("id")
+        amount=Sum("amount"),
+        hours=Sum("hours"),
+        count=Count("id"),
+        own=Count("id", filter=Q(source_key__startswith=prefix)),
     )
     delta = _exact(target) - (totals["amount"] or ZERO)
     if delta == 0:
         return None
-    count = totals["count"]
+    # Numbered by the entries posted under the stream's own key, which never leave it: an
+    # entry it took over may move on to another stream (a work log moved to another month).
     return entry_post(
         contract=contract,
-        kind=stream.first_kind if count == 0 else stream.delta_kind,
+        kind=stream.first_kind if totals["count"] == 0 else stream.delta_kind,
         amount=delta,
-        source_key=f"{stream.key}#{count + 1}",
+        source_key=f"{prefix}{totals['own'] + 1}",
         effective_on=effective_on,
         actor=actor,
         now=now,

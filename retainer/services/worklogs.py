@@ -1,5 +1,9 @@
-"""Work logs: record effort, then bring the ledger in line (incident or work-log stream)."""
+"""Work logs: record effort, then bring the ledger in line (the incident's or effort stream).
 
+Every change re-syncs each stream the log counted in before it and counts in after it, so
+moving a log to another incident, engagement or month corrects both sides."""
+
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,7 +18,12 @@ from core.access import is_staff_member
 from retainer import rules
 from retainer.models import WorkLog
 from retainer.services.common import local_date, outside_window, record_actor, window_error
-from retainer.services.usage import ledger_sync_incident, ledger_sync_work_log
+from retainer.services.usage import (
+    EffortStream,
+    effort_stream_of,
+    ledger_sync_effort,
+    ledger_sync_incident,
+)
 
 MAX_HOURS = Decimal("744")  # a month of round-the-clock work: anything more is a typo
 FIELDS = (
@@ -112,17 +121,28 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _sync(work_log: WorkLog, incident: Any, *, actor: Any, now: datetime) -> None:
-    if incident is not None:
+def _sync(
+    incidents: Iterable[Any],
+    streams: Iterable[EffortStream | None],
+    *,
+    actor: Any,
+    now: datetime,
+) -> None:
+    """Re-sync the incidents (locked by the caller) and the effort streams a change touched."""
+    for incident in incidents:
         ledger_sync_incident(incident=incident, actor=actor, now=now)
-    ledger_sync_work_log(work_log=work_log, actor=actor, now=now)
+    # One order for the contract locks, whatever the change, so two changes cannot deadlock.
+    for stream in sorted({s for s in streams if s}, key=lambda s: (s.contract_id, s.key)):
+        ledger_sync_effort(stream=stream, actor=actor, now=now)
 
 
-def _lock_incident(incident: Any) -> Any:
-    """Lock the incident row (as its transitions do) so effort and resolution do not race."""
-    if incident is None:
-        return None
-    return type(incident).objects.select_for_update().get(pk=incident.pk)
+def _lock_incidents(*incidents: Any) -> list[Any]:
+    """Lock the incident rows (as their transitions do) so effort and resolution do not race."""
+    found = {incident.pk: incident for incident in incidents if incident is not None}
+    return [
+        type(incident).objects.select_for_update().get(pk=pk)
+        for pk, incident in sorted(found.items())
+    ]
 
 
 @transaction.atomic
@@ -134,11 +154,11 @@ def worklog_create(*, actor: Any, now: datetime | None = None, **data: Any) -> W
     if unknown:
         raise TypeError(f"unknown work-log fields: {sorted(unknown)}")
     cleaned = _clean(data)
-    incident = _lock_incident(cleaned.get("incident"))
+    incidents = _lock_incidents(cleaned.get("incident"))
     work_log = WorkLog(**cleaned)
     record_actor(work_log, actor)
     work_log.save(force_insert=True)
-    _sync(work_log, incident, actor=actor, now=now)
+    _sync(incidents, [effort_stream_of(work_log)], actor=actor, now=now)
     return work_log
 
 
@@ -155,22 +175,25 @@ def worklog_update(
     cleaned = _clean({**current, **data})
     if cleaned["kind"] != locked.kind or cleaned["contract"] != locked.contract:
         raise ValidationError(_("Log new work instead of moving a work log to another target."))
-    old_incident = _lock_incident(locked.incident)
+    incidents = _lock_incidents(locked.incident, cleaned["incident"])
+    before = effort_stream_of(locked)
     for name, value in cleaned.items():
         setattr(locked, name, value)
     record_actor(locked, actor)
     locked.save()
-    _sync(locked, old_incident, actor=actor, now=now)
+    _sync(incidents, [before, effort_stream_of(locked)], actor=actor, now=now)
     work_log.refresh_from_db()
     return work_log
 
 
 @transaction.atomic
 def worklog_delete(*, work_log: WorkLog, actor: Any, now: datetime | None = None) -> None:
-    """Delete an incident work log (the incident's deduction is adjusted).
+    """Delete a work log; its incident's or effort stream's deduction is corrected.
 
-    A diagnostic or advisory log that already deducted stays, as its ledger entries point at
-    it: mark it non-billable (with the reason) to give the M/M back instead.
+    The deduction of diagnostic and advisory work belongs to its engagement or month, not to
+    the log, so deleting a log gives its share back with a new entry (the log stays in its
+    history). Only a log deducted on its own before that rule (its old ``worklog:`` entries
+    point at it and the ledger keeps them) stays: mark it non-billable to give the M/M back.
     """
     now = clock.resolve(now)
     locked = WorkLog.objects.select_for_update().get(pk=work_log.pk)
@@ -178,8 +201,8 @@ def worklog_delete(*, work_log: WorkLog, actor: Any, now: datetime | None = None
         raise ValidationError(
             _("This work has been deducted; mark it non-billable to give the M/M back.")
         )
-    incident = _lock_incident(locked.incident)
+    incidents = _lock_incidents(locked.incident)
+    stream = effort_stream_of(locked)
     record_actor(locked, actor)
     locked.delete()
-    if incident is not None:
-        ledger_sync_incident(incident=incident, actor=actor, now=now)
+    _sync(incidents, [stream], actor=actor, now=now)

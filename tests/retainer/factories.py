@@ -114,3 +114,48 @@ def contract_with_allotment(*, customer=None, mm: str = "12", actor=None, **fiel
         contracted_mm=Decimal(mm),
         **fields,
     )
+
+
+def work_log_deducted_per_log(**fields):
+    """Store a diagnostic or advisory log deducted as before effort streams: on its own.
+
+    The log is saved without the work-log service (which would sync its engagement's or
+    month's stream), then its ``worklog:<id>`` stream is posted through the ledger helper
+    exactly as the old ``ledger_sync_work_log`` did: its hours rounded to 0.01 M/M alone, the
+    entry pointing at the log. Such entries are what existing databases hold.
+    """
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.db.models import Q
+
+    from core import clock
+    from retainer import rules
+    from retainer.models import LedgerEntry, WorkLog
+    from retainer.services.common import local_date
+    from retainer.services.ledger import Stream, contract_lock, stream_sync
+
+    engagement = fields.get("engagement")
+    fields.setdefault("contract", engagement.contract if engagement is not None else None)
+    fields.setdefault("performed_on", local_date(clock.now()))
+    fields["hours"] = Decimal(fields["hours"])
+    with transaction.atomic():
+        work = WorkLog.objects.create(**fields)
+        contract = contract_lock(work.contract_id)
+        mm = rules.effort_mm(work.hours, contract.hours_per_mm)
+        stream_sync(
+            Stream(
+                key=f"worklog:{work.pk}",
+                existing=Q(work_log_id=work.pk),
+                first_kind=LedgerEntry.Kind.DEDUCTION,
+                delta_kind=LedgerEntry.Kind.ADJUSTMENT,
+            ),
+            contract=contract,
+            target=-mm if work.billable else rules.ZERO,
+            hours=work.hours if work.billable else rules.ZERO,
+            effective_on=work.performed_on,
+            actor=None,
+            now=clock.now(),
+            work_log_id=work.pk,
+        )
+    return work

@@ -13,7 +13,7 @@ from retainer.models import Contract, DiagnosticEngagement, LedgerEntry, WorkLog
 from retainer.services import worklog_create
 from tests.incidents.factories import incident_in_status
 from tests.retainer.conftest import seoul
-from tests.retainer.factories import CustomerFactory
+from tests.retainer.factories import CustomerFactory, work_log_deducted_per_log
 
 
 def _login(user) -> Client:
@@ -215,14 +215,17 @@ def test_deleting_work_in_the_admin_corrects_the_deduction(contract, engineer, h
     assert big.__class__.history.filter(id=big.pk, history_type="-").get().history_user == engineer
 
 
-def test_deducted_diagnostic_work_is_not_deletable_in_the_admin(contract, engineer):
+def test_work_deducted_on_its_own_is_not_deletable_in_the_admin(contract, engineer):
     engagement = DiagnosticEngagement.objects.create(
         contract=contract,
         title="Annual DB review",
         onsite_starts_on=date(2026, 4, 6),
         onsite_ends_on=date(2026, 4, 10),
     )
-    work = worklog_create(actor=engineer, kind="diagnostic", engagement=engagement, hours=D("16"))
+    # deducted before effort streams: its own ledger entries point at it
+    work = work_log_deducted_per_log(
+        engineer=engineer, kind="diagnostic", engagement=engagement, hours="16"
+    )
     client = _login(engineer)
     page = client.get(reverse("admin:retainer_worklog_delete", args=[work.pk]))
     assert page.status_code == 403
@@ -230,6 +233,24 @@ def test_deducted_diagnostic_work_is_not_deletable_in_the_admin(contract, engine
     response = client.post(reverse("admin:retainer_worklog_changelist"), data)
     assert response.status_code in (200, 302)
     assert WorkLog.objects.filter(pk=work.pk).exists()
+
+
+def test_deleting_diagnostic_work_in_the_admin_gives_its_mm_back(contract, engineer):
+    engagement = DiagnosticEngagement.objects.create(
+        contract=contract,
+        title="Annual DB review",
+        onsite_starts_on=date(2026, 4, 6),
+        onsite_ends_on=date(2026, 4, 10),
+    )
+    work = worklog_create(actor=engineer, kind="diagnostic", engagement=engagement, hours=D("16"))
+    url = reverse("admin:retainer_worklog_delete", args=[work.pk])
+
+    response = _login(engineer).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not WorkLog.objects.filter(pk=work.pk).exists()
+    amounts = LedgerEntry.objects.filter(engagement=engagement).values_list("amount", flat=True)
+    assert list(amounts.order_by("id")) == [D("-0.10"), D("0.10")]
 
 
 def test_adding_a_second_renewal_is_a_form_error(manager, contract):

@@ -58,7 +58,10 @@ def test_parallel_work_logs_each_deduct_once(contract, engineer):
     errors = _run_in_threads(log)
 
     assert errors == []
-    usage = LedgerEntry.objects.filter(contract=contract, kind="deduction")
+    # one stream (the month's advisory work): a deduction, then a delta for each later log
+    usage = LedgerEntry.objects.filter(contract=contract).exclude(kind="allotment")
+    assert set(usage.values_list("amount", flat=True)) == {D("-0.1")}
+    assert usage.filter(kind="deduction").count() == 1
     assert usage.count() == THREADS * 3
     assert contract_balance(contract_id=contract.pk).used == D("0.1") * THREADS * 3
 

@@ -1,8 +1,10 @@
 """Any sequence of work logs, resolutions, cancellations, adjustments and close-outs keeps the
-ledger consistent: balance = sum of entries, every amount a Decimal, each incident and work log
-deducting exactly what the rules say, and the monthly reports of the year adding up to it."""
+ledger consistent: balance = sum of entries, every amount a Decimal, each incident, engagement
+and month of advisory work deducting exactly what the rules say, and the monthly reports of the
+year adding up to it."""
 
 import itertools
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal as D
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
+    consumes,
     invariant,
     precondition,
     rule,
@@ -30,6 +33,7 @@ from retainer.services import (
     contract_renew,
     ledger_post_adjustment,
     worklog_create,
+    worklog_delete,
     worklog_update,
 )
 from tests.incidents.factories import IncidentFactory
@@ -100,10 +104,35 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         return work.pk
 
+    @rule(target=work_logs, hours=HOURS, billable=st.booleans(), days_back=st.integers(0, 40))
+    def log_advisory(self, hours, billable, days_back):
+        work = worklog_create(
+            actor=self.engineer,
+            kind=WorkLog.Kind.ADVISORY,
+            contract=self.contract,
+            hours=hours,
+            performed_on=self.now.date() - timedelta(days=days_back),
+            billable=billable,
+            billable_note="" if billable else "Goodwill",
+            now=self.now,
+        )
+        return work.pk
+
     @rule(work_log=work_logs, hours=HOURS)
-    def correct_diagnostic(self, work_log, hours):
+    def correct_work(self, work_log, hours):
         work = WorkLog.objects.get(pk=work_log)
         worklog_update(work_log=work, actor=self.engineer, data={"hours": hours}, now=self.now)
+
+    @rule(work_log=work_logs, days=st.integers(-45, 45), billable=st.booleans())
+    def move_work(self, work_log, days, billable):
+        work = WorkLog.objects.get(pk=work_log)
+        data = {"performed_on": work.performed_on + timedelta(days=days), "billable": billable}
+        data["billable_note"] = "" if billable else "Goodwill"
+        worklog_update(work_log=work, actor=self.engineer, data=data, now=self.now)
+
+    @rule(work_log=consumes(work_logs))
+    def delete_work(self, work_log):
+        worklog_delete(work_log=WorkLog.objects.get(pk=work_log), actor=self.engineer, now=self.now)
 
     @rule(incident=incidents, name=st.sampled_from(["acknowledge", "resolve", "reopen", "cancel"]))
     def transition(self, incident, name):
@@ -164,11 +193,18 @@ class LedgerMachine(RuleBasedStateMachine):
             # acknowledged (perhaps reopened): what the last resolution posted stays
 
     @invariant()
-    def each_diagnostic_deducts_its_effort(self):
-        for work in WorkLog.objects.filter(kind=WorkLog.Kind.DIAGNOSTIC):
-            posted = sum(work.ledger_entries.values_list("amount", flat=True), D(0))
-            expected = rules.effort_mm(work.hours, D(160)) if work.billable else D(0)
-            assert posted == -expected
+    def each_engagement_and_advisory_month_deducts_its_effort_rounded_once(self):
+        hours: dict[str, D] = defaultdict(D)
+        for work in WorkLog.objects.filter(contract=self.contract).exclude(kind="incident"):
+            unit = work.engagement_id if work.engagement_id else f"{work.performed_on:%Y-%m}"
+            key = f"{work.kind}:{self.contract.pk}:{unit}"
+            hours[key] += work.hours if work.billable else D(0)
+        posted: dict[str, D] = defaultdict(D)
+        for source, amount in LedgerEntry.objects.values_list("source_key", "amount"):
+            if source.startswith(("diagnostic:", "advisory:")):
+                posted[source.partition("#")[0]] += amount
+        for key in hours.keys() | posted.keys():
+            assert posted[key] == -rules.effort_mm(hours[key], D(160)), key
 
     def check_months_add_up(self):
         reports = [

@@ -141,6 +141,26 @@ def test_deleting_incident_work_adjusts(contract, engineer):
     ]
 
 
+def test_work_moved_to_another_incident_corrects_both(contract, engineer):
+    first, second = _incident(contract, engineer), _incident(contract, engineer)
+    _log(engineer, first, "1")
+    big = _log(engineer, first, "100")
+    _log(engineer, second, "1")
+    incident_resolve(incident=first, actor=engineer)
+    incident_resolve(incident=second, actor=engineer)
+
+    worklog_update(work_log=big, actor=engineer, data={"incident": second})
+
+    assert _entries(contract, incident=first) == [
+        ("deduction", D("-1.0")),
+        ("adjustment", D("0.5")),
+    ]
+    assert _entries(contract, incident=second) == [
+        ("deduction", D("-0.5")),
+        ("adjustment", D("-0.5")),
+    ]
+
+
 def test_incident_without_contract_deducts_from_nothing(db, engineer, clock):
     incident = IncidentFactory(severity=2)  # a customer with no contract
     incident_transition(incident=incident, name="acknowledge", actor=engineer)
@@ -168,7 +188,7 @@ def test_diagnostic_work_deducts_actual_effort(contract, engineer):
         performed_on=date(2026, 3, 9),
     )
 
-    entry = LedgerEntry.objects.get(work_log=work)
+    entry = LedgerEntry.objects.get(engagement=work.engagement)
     assert (entry.kind, entry.amount, entry.effective_on) == (
         "deduction",
         D("-0.63"),
@@ -186,7 +206,7 @@ def test_diagnostic_hours_from_start_and_end(contract, engineer):
     )
 
     assert work.hours == D("8")
-    assert LedgerEntry.objects.get(work_log=work).amount == D("-0.05")
+    assert LedgerEntry.objects.get(engagement=work.engagement).amount == D("-0.05")
 
 
 def test_editing_diagnostic_hours_posts_a_correction(contract, engineer):
@@ -195,18 +215,22 @@ def test_editing_diagnostic_hours_posts_a_correction(contract, engineer):
     )
     worklog_update(work_log=work, actor=engineer, data={"hours": D("32")})
 
-    assert _entries(contract, work_log=work) == [
+    assert _entries(contract, engagement=work.engagement) == [
         ("deduction", D("-0.10")),
         ("adjustment", D("-0.10")),
     ]
 
 
-def test_deducted_diagnostic_work_cannot_be_deleted(contract, engineer):
+def test_deleting_diagnostic_work_gives_its_mm_back(contract, engineer):
     work = worklog_create(
         actor=engineer, kind="diagnostic", engagement=_engagement(contract), hours=D("16")
     )
-    with pytest.raises(ValidationError):
-        worklog_delete(work_log=work, actor=engineer)
+    worklog_delete(work_log=work, actor=engineer)
+
+    assert _entries(contract, engagement=work.engagement) == [
+        ("deduction", D("-0.10")),
+        ("adjustment", D("0.10")),
+    ]
 
 
 def test_advisory_work_needs_a_contract(contract, engineer):

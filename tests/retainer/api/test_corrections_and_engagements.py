@@ -292,7 +292,9 @@ def test_work_logged_to_the_engagement_through_the_worklog_api(
     assert response.status_code == 201, response.data
     work_log = WorkLog.objects.get(pk=response.data["id"])
     assert work_log.contract == contract
-    assert work_log.ledger_entries.get().amount == D("-0.63")  # 100 h / 160 → 0.625 → 0.63
+    entry = LedgerEntry.objects.get(engagement=engagement)  # the engagement's stream
+    assert entry.amount == D("-0.63")  # 100 h / 160 → 0.625 → 0.63
+    assert entry.work_log_id is None
     detail = as_user(customer_user).get(reverse("engagement-detail", args=[engagement.pk]))
     assert detail.data["logged_hours"] == "100.00"
 

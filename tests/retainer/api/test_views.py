@@ -133,8 +133,8 @@ def test_engineer_logs_work_and_it_deducts(as_user, engineer, contract):
     )
 
     assert response.status_code == 201, response.data
-    entry = LedgerEntry.objects.get(work_log_id=response.data["id"])
-    assert entry.amount == D("-0.63")
+    entry = LedgerEntry.objects.get(contract=contract, kind="deduction")  # the month's advisory
+    assert (entry.amount, entry.source_key) == (D("-0.63"), f"advisory:{contract.pk}:2026-03#1")
 
 
 def test_work_log_errors_are_a_400(as_user, engineer, contract):
