@@ -20,9 +20,10 @@ from incidents.services import incident_transition
 from retainer.models import Contract, LedgerEntry, WorkLog
 from retainer.rules import add_months
 from retainer.services import worklog_create
-from tests.browser import DESKTOP, needs_chromium, shot
+from tests.browser import DESKTOP, PHONE, needs_chromium, shot
 from tests.incidents.factories import incident_in_status
 from tests.journeys.conftest import LOCALE, admin_login, ko
+from tests.retainer.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -135,3 +136,29 @@ def test_account_manager_reads_the_monthly_report_and_downloads_the_pdf(
     assert ko("Monthly M/M report") in text
     assert "한빛전자" in text
     assert incident.key in text
+
+
+def test_customer_reads_the_ledger_lines_as_cards_on_a_phone(
+    live_server, busy_month, hanbit_user, browser_page
+):
+    """On a 390 px phone the seven-column ledger wrapped one character per line; it is a card
+    per line now, each value beside its label."""
+    expect = playwright_sync.expect
+    page = browser_page(viewport=PHONE, locale=LOCALE)
+    page.goto(f"{live_server.url}/hotline/login/")
+    page.get_by_label(ko("Username")).fill(hanbit_user.username)
+    page.get_by_label(ko("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=ko("Log in")).click()
+    page.goto(f"{live_server.url}/hotline/reports/{busy_month.pk}/{last_month():%Y-%m}/")
+    line = page.locator(".mm-lines tbody tr").filter(has_text="주문 API 장애")
+    expect(line).to_be_visible()
+    box = line.bounding_box()
+    assert box is not None
+    assert box["width"] <= PHONE["width"]
+    day = line.locator("td").first
+    assert day.evaluate("td => getComputedStyle(td).display") == "flex"
+    assert day.evaluate("td => getComputedStyle(td, '::before').content") != "none"
+    height = day.bounding_box()["height"]
+    assert height < 40, height  # one line, not a date broken over four
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "mm-report-phone-ko")
