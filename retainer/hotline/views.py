@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -73,7 +73,10 @@ def report_detail(request: HttpRequest, contract_id: int, month: str) -> HttpRes
     if customer_id_for(request.user) is None:
         return _forbidden(request)
     contract = contract_get_for(request.user, pk=contract_id)  # 404 for another company's
-    report = monthly_report(contract=contract, month=parse_month(month, default=contract.starts_on))
+    first_day = parse_month(month, default=None)
+    if first_day is None or f"{first_day:%Y-%m}" != month:  # 2026-13, 2026-1, junk: no page
+        raise Http404
+    report = monthly_report(contract=contract, month=first_day)
     if request.GET.get("format") in ("pdf", "xlsx", "csv"):
         return export_response(report, request.GET["format"])
     context = {

@@ -39,15 +39,16 @@ def month_span(month: date) -> tuple[datetime, datetime]:
 MONTH_YEARS = range(1900, 9000)
 
 
-def parse_month(value: str | None, *, default: date) -> date:
-    """Return the first day of a ``YYYY-MM`` month, or ``default`` when absent or invalid."""
+def parse_month(value: str | None, *, default: date | None) -> date | None:
+    """Return the first day of a ``YYYY-MM`` month, or ``default`` (its month's first day)
+    when absent or invalid."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         if year not in MONTH_YEARS:
             raise ValueError(year)
         return date(year, month, 1)
     except ValueError:
-        return default.replace(day=1)
+        return default.replace(day=1) if default is not None else None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,13 @@ def test_detail_in_korean_and_pdf(customer_client, contract, manager):
     assert pdf["Content-Type"] == "application/pdf"
 
 
+@pytest.mark.parametrize("month", ["2026-13", "2026-00", "2026-3", "26-03", "2026-03x", "x"])
+def test_a_month_that_is_not_one_is_a_404(customer_client, contract, month):
+    """It used to show the contract's first month instead, under the wrong address."""
+    url = reverse("reports:detail", args=[contract.pk, month])
+    assert customer_client.get(url).status_code == 404
+
+
 def test_another_company_report_is_a_404(customer_client, clock):
     other = contract_with_allotment(mm="3")
     url = reverse("reports:detail", args=[other.pk, "2026-03"])
