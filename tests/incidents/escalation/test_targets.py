@@ -51,9 +51,11 @@ def test_without_fall_through_an_empty_layer_pages_nobody(schedule, engineers, c
     incident = IncidentFactory(customer=customer_a)
     sweep(0)
     assert paged(incident) == []
-    entry = incident.timeline.get(kind="escalation")
-    assert entry.text.startswith("Escalation 1") or "에스컬레이션" in entry.text
-    assert "nobody could be paged" in entry.text or "호출할 수 있는 사람이 없습니다" in entry.text
+    text = incident.timeline.get(kind="escalation").text.splitlines()[0]
+    assert text in (
+        "Escalation step 1: nobody could be paged.",
+        "에스컬레이션 1단계: 호출할 수 있는 사람이 없습니다.",
+    )
 
 
 def test_default_policy_of_the_design_exists():
