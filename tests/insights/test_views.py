@@ -165,7 +165,7 @@ def test_the_dashboard_speaks_korean(known, support_user):
 
     page = response.content.decode()
     assert "운영 대시보드" in page
-    assert "응답 확인 대기" in page
+    assert "대응 시작 대기" in page
     assert "240:00:00 초과" in page
 
 
