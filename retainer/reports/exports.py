@@ -114,17 +114,45 @@ def report_csv(report: MonthlyReport) -> bytes:
 
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+MM_FORMAT = "0.00##"
 NUMBER_COLUMNS = (5, 6)
 
 
+def _summary_numbers(report: MonthlyReport) -> dict[int, tuple[Decimal, str]]:
+    """The summary rows (by position in ``summary_items``) that a spreadsheet gets as numbers,
+    with their cell format: the M/M figures and the utilisation (a fraction shown as %)."""
+    f = report.figures
+    numbers: dict[int, tuple[Decimal, str]] = {
+        3: (f.opening, MM_FORMAT),
+        4: (f.used_in_month, MM_FORMAT),
+        5: (f.closing, MM_FORMAT),
+        6: (f.granted, MM_FORMAT),
+        7: (f.used, MM_FORMAT),
+        9: (f.overage, MM_FORMAT),
+        10: (f.burn_rate, MM_FORMAT),
+    }
+    if f.utilisation is not None:
+        numbers[8] = (f.utilisation / 100, "0.0%")
+    return numbers
+
+
 def report_xlsx(report: MonthlyReport) -> bytes:
-    """Return the report as an XLSX workbook: the summary, then one row per line."""
+    """Return the report as an XLSX workbook: the summary, then one row per line.
+
+    Figures are numbers in the sheet (M/M to four places, utilisation as a percentage), so an
+    account manager can add them up; the labels and the texts stay as on the page.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = f"{report.month:%Y-%m}"
-    for label, value in summary_items(report):
-        sheet.append([label, value])
+    numbers = _summary_numbers(report)
+    for index, (label, text) in enumerate(summary_items(report)):
+        number = numbers.get(index)
+        sheet.append([label, number[0] if number else text])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        if number:
+            sheet.cell(sheet.max_row, 2).number_format = number[1]
+            sheet.cell(sheet.max_row, 2).alignment = Alignment(horizontal="right")
     sheet.append([])
     sheet.append(line_headers())
     header_row = sheet.max_row
@@ -134,7 +162,7 @@ def report_xlsx(report: MonthlyReport) -> bytes:
         sheet.append(_xlsx_values(line))
     for column in NUMBER_COLUMNS:
         for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
-            cell.number_format = "0.00##"
+            cell.number_format = MM_FORMAT
             cell.alignment = Alignment(horizontal="right")
     _widths(sheet, [12, 14, 40, 18, 10, 10, 40])
     buffer = io.BytesIO()

@@ -158,7 +158,14 @@ def test_xlsx_text(busy, contract):
     book = load_workbook(io.BytesIO(report_xlsx(monthly_report(contract=contract, month=MARCH))))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
 
-    assert ["Opening balance (M/M)", "11.70"] in [row[:2] for row in values]
+    summary = {row[0]: row[1] for row in values if row and row[0]}
+    # Figures are numbers a spreadsheet can add up, each beside its own label.
+    assert summary["Opening balance (M/M)"] == pytest.approx(11.7)
+    assert summary["Closing balance (M/M)"] == pytest.approx(10.7)
+    assert summary["Used this month (M/M)"] == pytest.approx(1)
+    assert summary["Utilisation"] == pytest.approx(0.108)
+    assert summary["Customer"] == contract.customer.name
+    assert summary["Projected run-out"]  # still a text
     assert any(row[1] == "Deduction" and row[5] == -1 for row in values)
 
 
