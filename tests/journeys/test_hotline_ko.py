@@ -27,6 +27,13 @@ def test_customer_files_an_incident_from_a_phone_in_korean(live_server, hanbit_u
     page.get_by_role("button", name=ko("Log in")).click()
 
     expect(page.get_by_role("heading", name=ko("Report an incident"))).to_be_visible()
+    # Every nav item, "log out" included, lies inside the phone's width (no hidden strip).
+    logout = page.locator(".nav-logout button").bounding_box()
+    assert logout is not None
+    assert logout["x"] + logout["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    nav = page.locator(".nav-bar")
+    assert nav.evaluate("n => n.scrollWidth <= n.clientWidth")
     page.get_by_label(ko("What is the emergency?")).fill(SUMMARY)
     page.locator("#id_description").fill(DESCRIPTION)
     page.get_by_label(ko("1 - Critical")).check()

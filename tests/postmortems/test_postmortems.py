@@ -128,7 +128,7 @@ def test_customer_sees_its_published_postmortem(incident, support_user, customer
     page = client.get(reverse("postmortems:detail", args=[postmortem.pk]))
     assert "Checkout failed for 40 minutes." in page.content.decode()
     # A section left empty reads "-" (as in the PDF), not a heading over nothing.
-    assert '<h2>Where we got lucky</h2><p>-</p>' in page.content.decode()
+    assert "<h2>Where we got lucky</h2><p>-</p>" in page.content.decode()
 
 
 def test_acknowledge_button(incident, support_user, customer_user_a):
