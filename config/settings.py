@@ -276,6 +276,12 @@ if CELERY_BROKER_URL.startswith("redis"):
     # kombu's Redis transport with one fix: an acknowledgement that fails while Redis restarts
     # still frees its prefetch slot, or the worker stops consuming for good (core/broker.py).
     CELERY_BROKER_TRANSPORT = "core.broker:Transport"
+    if CELERY_BROKER_URL.startswith("rediss://"):
+        # kombu turns TLS on from the URL's scheme only for its own transport's name; with ours
+        # it must be said, and the server's certificate is checked.
+        import ssl as _ssl
+
+        CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": _ssl.CERT_REQUIRED}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- REST API ---------------------------------------------------------------------------------

@@ -107,20 +107,32 @@ class IncidentMonthStats:
     postmortems_due: int = 0
 
 
+# The response SLO counts every incident but one cancelled before anyone acknowledged it and
+# before its deadline (a cancellation after the deadline is a breach: the promise was already
+# broken); met = acknowledged within the target. The SLO timer agrees (``_stop_slo``).
+SLO_COUNTED = ~Q(
+    status=Status.CANCELLED,
+    acknowledged_at__isnull=True,
+    cancelled_at__lte=F("response_due_at"),
+)
+SLO_MET = Q(acknowledged_at__lte=F("response_due_at"))
+
+
 def incident_month_stats(
     *, contract_ids: list[int], start: datetime, end: datetime, now: datetime | None = None
 ) -> dict[int, IncidentMonthStats]:
     """Return each contract's incident figures for [start, end), in one grouped query.
 
-    SLO: incidents reported in the period, except those cancelled before anyone acknowledged;
-    met = acknowledged within the target. Post-mortems due: post-mortem clocks (not cancelled)
-    whose due time falls in the period and that are decided at ``now``: delivered, or overdue
-    and undelivered (late). A clock still running before its due time is not counted yet.
-    On time: the clock was stopped "met", i.e. published by its due time.
+    SLO: incidents reported in the period, except those cancelled before anyone acknowledged
+    and before their deadline; met = acknowledged within the target. Post-mortems due:
+    post-mortem clocks (not cancelled) whose due time falls in the period and that are decided
+    at ``now``: delivered, or overdue and undelivered (late). A clock still running before its
+    due time is not counted yet. On time: the clock was stopped "met", i.e. published by its
+    due time.
     """
     now = clock.resolve(now)
     reported = Q(reported_at__gte=start, reported_at__lt=end)
-    counted = reported & ~Q(status=Status.CANCELLED, acknowledged_at__isnull=True)
+    counted = reported & SLO_COUNTED
     pm_in_period = Q(postmortem_clock__due_at__gte=start, postmortem_clock__due_at__lt=end)
     pm_due = (
         pm_in_period
@@ -149,11 +161,6 @@ def incident_month_stats(
 
 
 # --- response SLO by month (the metrics pages) ------------------------------------------------
-
-# The same counting as incident_month_stats: cancelled-before-acknowledgement is not counted;
-# met = acknowledged within the target.
-SLO_COUNTED = ~Q(status=Status.CANCELLED, acknowledged_at__isnull=True)
-SLO_MET = Q(acknowledged_at__lte=F("response_due_at"))
 
 
 def incident_slo_by_month(

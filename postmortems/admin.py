@@ -374,6 +374,9 @@ class ActionItemAdmin(ServiceBackedAdmin, AuditedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "post_mortem"] if obj is not None else fields
 
+    def revert_disabled(self, request, obj=None):
+        return True  # the page saves through the services; a restored version would not
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
             kwargs["queryset"] = _staff_users()

@@ -173,7 +173,15 @@ def postmortem_on_resolve(*, incident: Incident, actor: Any, now: datetime) -> N
 
 
 def _lock(postmortem: PostMortem) -> PostMortem:
-    return PostMortem.objects.select_for_update().select_related("incident").get(pk=postmortem.pk)
+    """Lock the incident, then its post-mortem: the order every incident transition takes (a
+    resolution locks the incident and then opens or moves its post-mortem), so the two never
+    wait for each other in a cycle."""
+    Incident.objects.select_for_update().filter(pk=postmortem.incident_id).first()
+    return (
+        PostMortem.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .get(pk=postmortem.pk)
+    )
 
 
 def _refuse(locked: PostMortem, label: Any) -> ValidationError:

@@ -116,3 +116,23 @@ def test_settling_after_the_connection_was_dropped(redis_server, transport):
         with pytest.raises(RedisConnectionError):
             message.ack()
     assert channel.qos.can_consume_max_estimate() == 2
+
+
+def test_a_tls_broker_url_keeps_tls():
+    """``rediss://`` turns TLS on in kombu only for its own transport name: ours must say so."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup();"
+        "from config.celery import app;"
+        "c = app.connection_for_write();"
+        "print(type(c.transport).__module__, sorted(c.ssl.items()) if c.ssl else c.ssl)"
+    )
+    env = {**os.environ, "CELERY_BROKER_URL": "rediss://127.0.0.1:6390/0"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "core.broker [('ssl_cert_reqs', <VerifyMode.CERT_REQUIRED: 2>)]"

@@ -132,7 +132,9 @@ def incident_update(
         setattr(locked, field, new)
         changed.append(field)
         _record_change(locked, field, old, new, actor, now)
-    if "severity" in changed and locked.acknowledged_at is None:
+    # A new severity moves the response deadline only while it lies ahead: once it passed,
+    # the breach is a fact, and the monthly report reads it from ``response_due_at``.
+    if "severity" in changed and locked.acknowledged_at is None and locked.response_due_at > now:
         locked.response_due_at = response_due(
             reported_at=locked.reported_at, severity=locked.severity, contract=locked.contract
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import STAFF_GROUPS
 from core.admin import AuditedAdmin
+from incidents.models import Incident
 from retainer.admin.base import ServiceBackedAdmin, ServiceBackedForm
 from retainer.admin.corrections import (
     LedgerCorrectionsMixin,
@@ -197,7 +198,13 @@ class WorkLogAdmin(ServiceBackedAdmin, AuditedAdmin):
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():  # all or nothing, as the confirmation page promised
-            for work_log in queryset.order_by("pk"):
+            work_logs = list(queryset.order_by("pk"))
+            # Every incident first, in one order, as a resolution locks its incident before
+            # the contract: deleting log after log would hold the contract while asking for
+            # the next incident, the other way round (a deadlock with a concurrent resolve).
+            incident_ids = sorted({log.incident_id for log in work_logs if log.incident_id})
+            list(Incident.objects.select_for_update().filter(pk__in=incident_ids).order_by("pk"))
+            for work_log in work_logs:
                 worklog_delete(work_log=work_log, actor=request.user)
 
     def delete_view(self, request, object_id, extra_context=None):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from postmortems.action_items import action_item_create
+from postmortems.action_items import action_item_create, action_item_update
 from postmortems.exports import postmortem_pdf
 from postmortems.models import ActionItem, PostMortem
 from postmortems.services import postmortem_transition
@@ -341,3 +341,18 @@ def test_post_mortem_page_changes_and_deletes_inline_items(draft, support_user):
     assert keep.status == "done"
     assert keep.history.first().history_user == support_user
     assert not ActionItem.objects.filter(pk=drop.pk).exists()
+
+
+def test_an_action_item_version_cannot_be_restored(draft, support_user):
+    item = action_item_create(
+        postmortem=draft, actor=support_user, data={"title": "First", "type": "prevent"}
+    )
+    action_item_update(item=item, actor=support_user, data={"title": "Second"})
+    version = item.history.earliest()
+    url = reverse("admin:postmortems_actionitem_simple_history", args=[item.pk, version.pk])
+    client = _admin(support_user)
+    client.get(reverse("admin:postmortems_actionitem_change", args=[item.pk]))
+    data = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, "title": "First"}
+    assert client.post(url, data).status_code == 403
+    item.refresh_from_db()
+    assert item.title == "Second"

@@ -4,7 +4,9 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents.models import Status
@@ -281,3 +283,18 @@ def test_adding_a_second_renewal_is_a_form_error(manager, contract):
         "previous_contract": ["Contract HANBIT-2026 has already been renewed by HANBIT-2027."]
     }
     assert not Contract.objects.filter(code="HANBIT-2027-B").exists()
+
+
+def test_deleting_several_logs_locks_their_incidents_first(contract, engineer):
+    """A resolution locks its incident, then the contract; a bulk delete that locked the
+    contract (first log) before the next log's incident could deadlock with it."""
+    first, _ = _resolved_with_two_logs(contract, engineer)
+    second, _ = _resolved_with_two_logs(contract, engineer)
+    logs = list(WorkLog.objects.filter(incident__in=[first, second]).values_list("pk", flat=True))
+    data = {"action": "delete_selected", "_selected_action": logs, "post": "yes"}
+    with CaptureQueriesContext(connection) as queries:
+        response = _login(engineer).post(reverse("admin:retainer_worklog_changelist"), data)
+    assert response.status_code == 302
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert '"incidents_incident"' in locks[0].split(" WHERE ")[0]
+    assert not WorkLog.objects.filter(pk__in=logs).exists()

@@ -14,8 +14,10 @@ from core.notifications.models import Delivery
 from incidents.escalation.acklinks import AckLinkError, ack_link_use, ack_token
 from incidents.escalation.models import SloKind, SloTimer
 from incidents.models import CancelReason, Status
+from incidents.selectors import incident_month_stats
 from incidents.services import incident_acknowledge, incident_cancel, incident_update
-from tests.incidents.escalation.conftest import make_policy
+from retainer.models import Contract
+from tests.incidents.escalation.conftest import REPORTED, make_policy
 from tests.incidents.factories import IncidentFactory
 from tests.retainer.factories import AccountManagerFactory
 
@@ -93,3 +95,38 @@ def test_an_old_link_of_an_account_manager_does_not_acknowledge(incident, sweep)
         ack_link_use(token=ack_token(page.link_nonce))
     incident.refresh_from_db()
     assert incident.status == Status.NEW
+
+
+def _month_stats(contract):
+    start = REPORTED.replace(day=1, hour=0)
+    end = start + timedelta(days=31)
+    return incident_month_stats(contract_ids=[contract.pk], start=start, end=end)[contract.pk]
+
+
+def test_the_report_counts_a_breach_whose_severity_was_lowered_later(
+    customer_a, clock, sweep, support_user, policy
+):
+    contract = Contract.objects.get(customer=customer_a)
+    contract.response_minutes_sev1 = 60
+    contract.save()
+    incident = IncidentFactory(customer=customer_a, severity=1)
+    sweep(70)
+    incident_update(incident=incident, actor=support_user, data={"severity": 3})
+    sweep(80)
+    incident_acknowledge(incident=incident, actor=support_user)
+    assert _response(incident).state == SloState.BREACHED
+    stats = _month_stats(contract)
+    assert (stats.slo_met, stats.slo_total) == (0, 1)
+
+
+def test_the_report_counts_a_cancellation_after_the_deadline_as_a_breach(
+    customer_a, clock, sweep, support_user, policy
+):
+    contract = Contract.objects.get(customer=customer_a)
+    late = IncidentFactory(customer=customer_a, severity=2)
+    sweep(180)
+    incident_cancel(incident=late, actor=support_user, reason=CancelReason.DUPLICATE)
+    early = IncidentFactory(customer=customer_a, severity=2)
+    incident_cancel(incident=early, actor=support_user, reason=CancelReason.DUPLICATE)
+    stats = _month_stats(contract)
+    assert (stats.slo_met, stats.slo_total) == (0, 1)  # the early cancellation is not counted
