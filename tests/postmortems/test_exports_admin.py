@@ -58,6 +58,24 @@ def _admin(user) -> Client:
     return client
 
 
+def _change_form_data(client, postmortem, items: int = 0, initial: int = 0, **extra):
+    """What the post-mortem change page posts as it stands, with ``extra`` fields on top and
+    the action-item inline sized for ``items`` rows (``initial`` of them existing)."""
+    change = reverse("admin:postmortems_postmortem_change", args=[postmortem.pk])
+    form = client.get(change).context["adminform"].form
+    return {
+        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        "reviewers": [],
+        "products": [p.pk for p in postmortem.products.all()],
+        "action_items-TOTAL_FORMS": str(items),
+        "action_items-INITIAL_FORMS": str(initial),
+        "reminders-TOTAL_FORMS": "0",
+        "reminders-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
 def _post(client, url, data=None):
     client.get(url.split("run/")[0] + "change/")  # the page the buttons are on sets the cookie
     token = client.cookies["csrftoken"].value
@@ -146,17 +164,7 @@ def test_history_revert_cannot_take_a_published_report_back_to_draft(
 def test_change_form_locks_the_row_it_saves_over(draft, support_user):
     client = _admin(support_user)
     change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
-    page = client.get(change)
-    form = page.context["adminform"].form
-    data = {
-        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
-        "summary": "Edited in the admin",
-        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
-    }
-    data["reviewers"] = []
-    data["products"] = [p.pk for p in draft.products.all()]
-    for prefix in ("action_items", "reminders"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data = _change_form_data(client, draft, summary="Edited in the admin")
     with CaptureQueriesContext(connection) as queries:
         response = client.post(change, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -284,21 +292,13 @@ def test_post_mortem_page_takes_no_new_items_once_cancelled(cancelled, support_u
 def test_post_mortem_page_inline_items_go_through_the_service(draft, support_user):
     client = _admin(support_user)
     change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
-    form = client.get(change).context["adminform"].form
-    data = {
-        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
-        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
-        "reviewers": [],
-        "products": [p.pk for p in draft.products.all()],
-        "action_items-TOTAL_FORMS": "1",
-        "action_items-INITIAL_FORMS": "0",
+    data = _change_form_data(client, draft, items=1)
+    data |= {
         "action_items-0-title": "Raise the pool limit",
         "action_items-0-type": "prevent",
         "action_items-0-owner": support_user.pk,
         "action_items-0-priority": "2",
         "action_items-0-status": "open",
-        "reminders-TOTAL_FORMS": "0",
-        "reminders-INITIAL_FORMS": "0",
     }
     assert client.post(change, data).status_code == 302
     item = ActionItem.objects.get(post_mortem=draft)
@@ -315,17 +315,7 @@ def test_post_mortem_page_changes_and_deletes_inline_items(draft, support_user):
     )
     client = _admin(support_user)
     change = reverse("admin:postmortems_postmortem_change", args=[draft.pk])
-    form = client.get(change).context["adminform"].form
-    data = {
-        **{k: v for k, v in form.initial.items() if v is not None and k in form.fields},
-        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
-        "reviewers": [],
-        "products": [p.pk for p in draft.products.all()],
-        "action_items-TOTAL_FORMS": "2",
-        "action_items-INITIAL_FORMS": "2",
-        "reminders-TOTAL_FORMS": "0",
-        "reminders-INITIAL_FORMS": "0",
-    }
+    data = _change_form_data(client, draft, items=2, initial=2)
     for index, item in enumerate((keep, drop)):
         data |= {
             f"action_items-{index}-id": item.pk,
