@@ -7,8 +7,8 @@ Every transition locks the post-mortem, checks it, saves, and writes an entry on
 timeline (customer-visible for publication and acknowledgement). Anything else is refused.
 Submitting needs at least one staff reviewer, and only a named reviewer (or a superuser) may
 approve: naming reviewers is what makes the review a review. Publishing stops the post-mortem
-SLO clock (met or breached) and the reminders; cancelling cancels both (neither met nor
-breached).
+SLO clock (met or breached) and the reminders; cancelling cancels both (not counted, unless the
+report was already due: then it stays breached).
 """
 
 from dataclasses import dataclass
@@ -121,7 +121,7 @@ def postmortem_create_for(
     existing = PostMortem.objects.filter(incident=incident).first()
     if existing is not None:
         if existing.status in UNDELIVERED_STATUSES and incident.resolved_at is not None:
-            _postmortem_due_again(existing, incident=incident, now=now)
+            _postmortem_due_again(existing, incident=incident, actor=actor, now=now)
         return existing
     if not postmortem_required(incident):
         return None
@@ -142,12 +142,15 @@ def postmortem_create_for(
     return postmortem
 
 
-def _postmortem_due_again(postmortem: PostMortem, *, incident: Incident, now: datetime) -> None:
+def _postmortem_due_again(
+    postmortem: PostMortem, *, incident: Incident, actor: Any, now: datetime
+) -> None:
     locked = _lock(postmortem)
     due = incident.resolved_at + POSTMORTEM_DUE
     if locked.due_at == due:
         return
     locked.due_at = due
+    record_actor(locked, actor)
     locked.save(update_fields=["due_at", "updated_at"])
     postmortem_timer_restart(incident=incident, now=now)
     reminders_reschedule(postmortem=locked)
