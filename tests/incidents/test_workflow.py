@@ -434,10 +434,21 @@ def test_severity_change_before_acknowledgement_moves_the_due_time(
     tight_customer, support_user, clock
 ):
     incident = IncidentFactory(customer=tight_customer, severity=Severity.HIGH, now=REPORTED)
+    clock.move_to(REPORTED + timedelta(minutes=10))  # the two-hour deadline still lies ahead
 
     incident_update(incident=incident, actor=support_user, data={"severity": Severity.CRITICAL})
 
     assert incident.response_due_at == REPORTED + timedelta(minutes=30)
+
+
+def test_severity_change_after_the_deadline_keeps_the_due_time(tight_customer, support_user, clock):
+    """At LATER the two-hour deadline has passed: the breach is a fact, a new severity (here
+    a tighter one) does not move it."""
+    incident = IncidentFactory(customer=tight_customer, severity=Severity.HIGH, now=REPORTED)
+
+    incident_update(incident=incident, actor=support_user, data={"severity": Severity.CRITICAL})
+
+    assert incident.response_due_at == REPORTED + timedelta(hours=2)
 
 
 def test_severity_change_after_acknowledgement_keeps_the_due_time(
