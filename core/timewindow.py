@@ -40,28 +40,29 @@ def check(value: datetime | None) -> None:
         raise ValidationError(MESSAGE, code="out_of_range")
 
 
+def _checked(parse: Any, value: Any) -> datetime | None:
+    """Return ``parse(value)``, refused when out of the span or when applying its zone
+    overflows (Python's datetime ends at year 9999)."""
+    try:
+        result = parse(value)
+    except OverflowError as exc:
+        raise ValidationError(MESSAGE, code="out_of_range") from exc
+    check(result)
+    return result
+
+
 class FormDateTimeField(forms.DateTimeField):
-    """A form time within the span; an overflow while applying the zone is an error too."""
+    """A form time within the span."""
 
     def to_python(self, value: Any) -> datetime | None:
-        try:
-            result = super().to_python(value)
-        except OverflowError as exc:
-            raise ValidationError(MESSAGE, code="out_of_range") from exc
-        check(result)
-        return result
+        return _checked(super().to_python, value)
 
 
 class FormSplitDateTimeField(forms.SplitDateTimeField):
     """The admin's date + time pair, within the span."""
 
     def compress(self, data_list: Any) -> datetime | None:
-        try:
-            result = super().compress(data_list)
-        except OverflowError as exc:
-            raise ValidationError(MESSAGE, code="out_of_range") from exc
-        check(result)
-        return result
+        return _checked(super().compress, data_list)
 
 
 class DateTimeField(serializers.DateTimeField):
